@@ -1,0 +1,91 @@
+"""Show plotly figures everywhere the course runs, without any network.
+
+- In Jupyter (local or Binder) figures use plotly's own ``plotly_mimetype``
+  renderer, drawn by the ``jupyterlab-plotly`` extension that ships in the plotly
+  wheel: nothing is fetched from a CDN.
+- In the online book, plotly >= 6 emits only ``application/vnd.plotly.v1+json``,
+  which Jupyter Book 1 silently drops. When the book is built (``make book`` sets
+  ``CIVICSPACE_BOOK=1``) :func:`setup_notebook` switches to the ``civicspace_book``
+  renderer: it adds a ``text/html`` output holding the figure as inert JSON plus
+  an empty ``<div>``. The site script ``civicspace-plotly.js`` (added by
+  :mod:`civicspace.sphinxext`) draws every such figure with the one copy of
+  plotly.js the site serves, so a page carries its data but not the library.
+"""
+
+from __future__ import annotations
+
+import html
+import itertools
+import json
+import os
+
+import plotly.io as pio
+from plotly.io._base_renderers import MimetypeRenderer
+
+BOOK_ENV = "CIVICSPACE_BOOK"
+RENDERER = "civicspace_book"
+
+_counter = itertools.count(1)
+
+
+def figure_html(fig, div_id: str | None = None) -> str:
+    """Return the HTML fragment the book uses for ``fig`` (a dict or ``go.Figure``).
+
+    The fragment holds no JavaScript that runs: the figure's JSON sits in a
+    ``<script type="application/json">`` element that the site script draws.
+    """
+    fig_dict = fig if isinstance(fig, dict) else fig.to_dict()
+    layout = fig_dict.get("layout", {})
+    meta = layout.get("meta") if isinstance(layout.get("meta"), dict) else {}
+    title = layout.get("title", {})
+    title_text = title.get("text", "") if isinstance(title, dict) else str(title or "")
+    alt = meta.get("alt") or title_text or "Interactive figure"
+    height = layout.get("height") or 480
+    div_id = div_id or f"cs-fig-{next(_counter)}"
+    spec = {"data": fig_dict.get("data", []), "layout": layout}
+    if fig_dict.get("frames"):
+        spec["frames"] = fig_dict["frames"]
+    payload = pio.json.to_json_plotly(spec)
+    # "</" inside a <script> element would end it early.
+    payload = payload.replace("</", "<\\/")
+    return (
+        f'<div class="cs-plotly" role="figure" aria-label="{html.escape(alt, quote=True)}">'
+        f'<div id="{div_id}" class="cs-plotly-target" style="width:100%;height:{int(height)}px;"></div>'
+        f'<script type="application/json" class="cs-plotly-data">{payload}</script>'
+        f'<noscript><p>{html.escape(alt)} (this interactive figure needs JavaScript).</p></noscript>'
+        "</div>"
+    )
+
+
+class BookRenderer(MimetypeRenderer):
+    """Renderer that outputs both the plotly mimetype and the book's HTML fragment."""
+
+    def to_mimebundle(self, fig_dict):
+        return {
+            "application/vnd.plotly.v1+json": fig_dict,
+            "text/html": figure_html(fig_dict),
+        }
+
+
+def register() -> None:
+    """Make the ``civicspace_book`` renderer available to ``plotly.io``."""
+    if RENDERER not in pio.renderers:
+        pio.renderers[RENDERER] = BookRenderer()
+
+
+def setup_notebook(book: bool | None = None) -> str:
+    """Choose the plotly renderer for where this notebook runs; return its name.
+
+    ``book=None`` decides from the ``CIVICSPACE_BOOK`` environment variable, which
+    the book build sets. Call it once at the top of a chapter.
+    """
+    register()
+    if book is None:
+        book = os.environ.get(BOOK_ENV, "") not in ("", "0")
+    pio.renderers.default = RENDERER if book else "plotly_mimetype"
+    return pio.renderers.default
+
+
+# Colour-blind-safe qualitative palette (Okabe & Ito 2008), used by every figure.
+OKABE_ITO = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442", "#000000"]
+NOT_YET = "#C8C8C8"  # light grey for "not (yet)"; the partner colour is OKABE_ITO[0]

@@ -1,0 +1,128 @@
+"""Sphinx extension: serve plotly.js and the world map from the book itself.
+
+Jupyter Book 1 would otherwise fetch plotly.js (and plotly.js the world
+topology) from CDNs, and plotly >= 6 figures would not show at all. This
+extension:
+
+- copies ``civicspace-plotly.js`` (the figure loader), plotly.js from the
+  installed plotly wheel and the world topology from ``datasets/world_map/``
+  into the built site's ``_static/``;
+- adds plotly.js and the loader only to pages that contain a figure, so pages
+  without figures stay light and the 4.7 MB library is fetched once and cached.
+"""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+from sphinx.application import Sphinx
+
+from .paths import datasets_dir
+
+STATIC = Path(__file__).parent / "static"
+PLOTLY_JS = "plotly.min.js"
+LOADER_JS = "civicspace-plotly.js"
+MARKER = "cs-plotly-data"
+
+
+def plotly_js_path() -> Path:
+    import plotly
+
+    path = Path(plotly.__file__).parent / "package_data" / PLOTLY_JS
+    if not path.exists():
+        raise FileNotFoundError(f"{path}: plotly.js is missing from the installed plotly package")
+    return path
+
+
+def topojson_path() -> Path:
+    path = datasets_dir() / "world_map" / "world_110m.json"
+    if not path.exists():
+        raise FileNotFoundError(f"{path}: the world map topology is missing (see datasets/world_map/README.md)")
+    return path
+
+
+def _copy_assets(app: Sphinx, exception: Exception | None) -> None:
+    if exception is not None or app.builder.format != "html":
+        return
+    static = Path(app.outdir) / "_static"
+    (static / "topojson").mkdir(parents=True, exist_ok=True)
+    shutil.copyfile(plotly_js_path(), static / PLOTLY_JS)
+    shutil.copyfile(STATIC / LOADER_JS, static / LOADER_JS)
+    shutil.copyfile(topojson_path(), static / "topojson" / "world_110m.json")
+
+
+def _is_thebe(asset) -> bool:
+    name = str(getattr(asset, "filename", asset) or "")
+    body = str(getattr(asset, "attributes", {}).get("body", "")) if hasattr(asset, "attributes") else ""
+    return "thebe" in name or "THEBE_JS_URL" in body
+
+
+def _add_scripts(app: Sphinx, pagename: str, templatename: str, context: dict, doctree) -> None:
+    # Jupyter Book always loads sphinx-thebe, which points at a CDN (unpkg) and, as
+    # measured, declares its config twice (a JavaScript error on every page). The
+    # course does not use Thebe (launch_buttons.thebe is false), so drop it.
+    if "script_files" in context:
+        context["script_files"][:] = [a for a in context["script_files"] if not _is_thebe(a)]
+    if "css_files" in context:
+        context["css_files"][:] = [a for a in context["css_files"] if not _is_thebe(a)]
+    if MARKER in context.get("body", ""):
+        # Added during html-page-context, a script goes into this page only.
+        app.add_js_file(PLOTLY_JS, priority=500, defer="defer")
+        app.add_js_file(LOADER_JS, priority=501, defer="defer")
+
+
+def fingerprint() -> str:
+    """A hash of the package, its static files, plotly.js and the datasets.
+
+    Sphinx re-writes only pages whose source changed, and the execution cache
+    re-runs only chapters whose code changed. A chapter's output also depends on
+    the package (figure builders) and the data, so when this hash changes every
+    chapter is re-executed and every page re-written.
+    """
+    import hashlib
+
+    package = Path(__file__).parent
+    files = sorted(package.glob("*.py")) + sorted(STATIC.iterdir()) + [plotly_js_path()]
+    files += sorted(p for p in datasets_dir().rglob("*") if p.suffix in {".csv", ".json"})
+    digest = hashlib.sha256()
+    for path in files:
+        digest.update(path.name.encode())
+        digest.update(path.read_bytes())
+    return digest.hexdigest()[:16]
+
+
+def _cache_dir(app: Sphinx) -> Path:
+    configured = getattr(app.config, "nb_execution_cache_path", "") or ""
+    return Path(configured) if configured else Path(app.outdir).parent / ".jupyter_cache"
+
+
+def _clear_stale_cache(app: Sphinx) -> None:
+    cache = _cache_dir(app)
+    marker = cache.parent / ".civicspace-fingerprint"
+    current = fingerprint()
+    if marker.exists() and marker.read_text().strip() == current:
+        return
+    if cache.exists():
+        shutil.rmtree(cache)
+    marker.parent.mkdir(parents=True, exist_ok=True)
+    marker.write_text(current + "\n")
+
+
+def _outdated_when_package_changes(app: Sphinx, env, added, changed, removed) -> list[str]:
+    current = fingerprint()
+    if getattr(env, "civicspace_fingerprint", None) != current:
+        env.civicspace_fingerprint = current
+        return sorted(env.found_docs)
+    return []
+
+
+def setup(app: Sphinx) -> dict:
+    # Fail early, at the start of the build, if an asset is missing.
+    plotly_js_path()
+    topojson_path()
+    app.connect("builder-inited", _clear_stale_cache)
+    app.connect("env-get-outdated", _outdated_when_package_changes)
+    app.connect("html-page-context", _add_scripts)
+    app.connect("build-finished", _copy_assets)
+    return {"version": "0.1", "parallel_read_safe": True, "parallel_write_safe": True}

@@ -1,0 +1,125 @@
+"""Shared fixtures: the repository, the built book, a local web server, Chromium."""
+
+from __future__ import annotations
+
+import functools
+import http.server
+import os
+import shutil
+import subprocess
+import sys
+import threading
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+BIN = Path(sys.executable).parent
+BOOK_HTML = ROOT / "_build" / "html"
+
+
+def env_with_bin(**extra: str) -> dict[str, str]:
+    """The environment for subprocesses: this venv's bin/ first on PATH (nbgrader needs alembic)."""
+    env = dict(os.environ)
+    env["PATH"] = f"{BIN}{os.pathsep}{env.get('PATH', '')}"
+    env.update(extra)
+    return env
+
+
+@pytest.fixture(scope="session")
+def root() -> Path:
+    return ROOT
+
+
+@pytest.fixture(scope="session")
+def built_book() -> subprocess.CompletedProcess:
+    """Build the book once (as `make book` does): warnings are errors, the execution cache is used."""
+    cmd = [str(BIN / "jupyter-book"), "build", str(ROOT), "--warningiserror", "--keep-going"]
+    return subprocess.run(
+        cmd, cwd=ROOT, env=env_with_bin(CIVICSPACE_BOOK="1"), capture_output=True, text=True, timeout=1500
+    )
+
+
+@pytest.fixture(scope="session")
+def book_html(built_book) -> Path:
+    if built_book.returncode != 0:
+        pytest.fail("the book did not build; see test_book_builds for the log", pytrace=False)
+    return BOOK_HTML
+
+
+class _QuietHandler(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, *args):  # keep pytest output readable
+        pass
+
+
+@pytest.fixture(scope="session")
+def site_url(book_html):
+    """Serve the built book on 127.0.0.1 (a random free port) for the browser tests."""
+    handler = functools.partial(_QuietHandler, directory=str(book_html))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_address[1]}/"
+    server.shutdown()
+
+
+def chromium_executable() -> str:
+    for candidate in (os.environ.get("CHROMIUM"), "chromium", "chromium-browser"):
+        if candidate and shutil.which(candidate):
+            return shutil.which(candidate)
+    pytest.fail("Chromium is not installed: `apt-get install chromium` (.ci/run does this)", pytrace=False)
+
+
+@pytest.fixture(scope="session")
+def browser():
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as pw:
+        b = pw.chromium.launch(
+            executable_path=chromium_executable(),
+            args=[
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-quic",
+                "--no-first-run",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+            ],
+        )
+        yield b
+        b.close()
+
+
+def chapter_docs() -> list[str]:
+    """Chapter documents listed in _toc.yml (book/chapters/...), without suffix."""
+    import yaml
+
+    toc = yaml.safe_load((ROOT / "_toc.yml").read_text(encoding="utf-8"))
+    files = [c["file"] for part in toc["parts"] for c in part["chapters"]]
+    return [f for f in files if f.startswith("book/chapters/")]
+
+
+_executed: dict[str, object] = {}
+
+
+def execute_chapter(doc: str):
+    """Execute a chapter (MyST markdown) as Jupyter would, every cell included; cached per session.
+
+    Unlike the book build, cells tagged ``skip-execution`` (the live widgets) run too.
+    """
+    if doc not in _executed:
+        import jupytext
+        from nbclient import NotebookClient
+
+        nb = jupytext.read(ROOT / f"{doc}.md")
+        client = NotebookClient(
+            nb,
+            timeout=600,
+            kernel_name="python3",
+            resources={"metadata": {"path": str((ROOT / doc).parent)}},
+            skip_cells_with_tag="civicspace-never-skip",
+        )
+        client.execute()
+        _executed[doc] = nb
+    return _executed[doc]

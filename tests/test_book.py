@@ -1,0 +1,139 @@
+"""The online book: it builds with warnings as errors, and Chromium draws every figure offline.
+
+All tests here share one build (xdist group "book"), which uses the execution
+cache in _build/.jupyter_cache like `make book` does.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import pytest
+
+from conftest import chapter_docs, execute_chapter
+
+pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("book")]
+
+ROOT = Path(__file__).resolve().parents[1]
+PLOTLY_MIME = "application/vnd.plotly.v1+json"
+
+
+
+
+def test_book_builds_with_warnings_as_errors(built_book):
+    log = built_book.stdout + built_book.stderr
+    reports = sorted((ROOT / "_build" / "html" / "reports").glob("**/*.log"))
+    details = "\n".join(f"--- {r}\n{r.read_text()[-3000:]}" for r in reports)
+    assert built_book.returncode == 0, f"jupyter-book failed:\n{log[-6000:]}\n{details}"
+    assert (ROOT / "_build" / "html" / "index.html").exists()
+    assert "WARNING" not in log.replace("[IPKernelApp] WARNING", ""), log[-4000:]
+
+
+def expected_figures(doc: str) -> int:
+    """Number of plotly figures the chapter makes outside its live-widget cells."""
+    nb = execute_chapter(doc)
+    return sum(
+        1
+        for cell in nb.cells
+        if cell.cell_type == "code" and "skip-execution" not in cell.metadata.get("tags", [])
+        for out in cell.get("outputs", [])
+        if PLOTLY_MIME in out.get("data", {})
+    )
+
+
+@pytest.mark.parametrize("doc", chapter_docs())
+def test_chapter_page_html_holds_its_figures_and_no_library(book_html, doc):
+    html = (book_html / f"{doc}.html").read_text(encoding="utf-8")
+    n = expected_figures(doc)
+    assert n >= 1, f"{doc} makes no plotly figure"
+    assert html.count('class="cs-plotly-data"') == n, "a figure the chapter makes is missing from the page"
+    # plotly.js is loaded once from _static, not inlined in the page.
+    assert len(html) < 1_000_000, f"{doc}.html is {len(html)} bytes: is plotly.js inlined?"
+    assert re.search(r'<script[^>]+src="[./]*_static/plotly\.min\.js', html)
+    # No <script src> or <link href> pointing off the site.
+    for tag in re.findall(r"<(?:script|link)\b[^>]*>", html):
+        assert not re.search(r'(?:src|href)="(?:https?:)?//', tag), f"external asset: {tag}"
+
+
+def _open(browser, url: str, site_url: str):
+    """Open url with every request outside site_url blocked and recorded."""
+    page = browser.new_page(viewport={"width": 1280, "height": 900})
+    outside, errors = [], []
+
+    def route(r):
+        u = r.request.url
+        if u.startswith(site_url) or u.startswith("data:") or u.startswith("blob:"):
+            r.continue_()
+        else:
+            outside.append(u)
+            r.abort()
+
+    page.route("**/*", route)
+    page.on("pageerror", lambda exc: errors.append(f"pageerror: {exc}"))
+    page.on("console", lambda msg: errors.append(f"console.{msg.type}: {msg.text}") if msg.type == "error" else None)
+    page.goto(url, wait_until="load")
+    return page, outside, errors
+
+
+@pytest.mark.parametrize("doc", chapter_docs())
+def test_chromium_draws_every_figure_offline(browser, site_url, doc, root):
+    n = expected_figures(doc)
+    page, outside, errors = _open(browser, f"{site_url}{doc}.html", site_url)
+    try:
+        page.wait_for_function(
+            "n => document.querySelectorAll('.cs-plotly-target[data-cs-drawn=true]').length === n",
+            arg=n,
+            timeout=30_000,
+        )
+        page.wait_for_load_state("networkidle")
+        figures = page.query_selector_all(".cs-plotly-target")
+        assert len(figures) == n
+        for fig in figures:
+            # Drawn means plotly made its SVG and laid out at least one trace or axis.
+            assert fig.query_selector(".main-svg") is not None, "plotly made no SVG"
+            box = fig.bounding_box()
+            assert box and box["width"] > 300 and box["height"] > 200, f"figure has no size: {box}"
+        # Maps: the world topology arrived from the site and countries were drawn.
+        for geo in page.query_selector_all(".cs-plotly-target .geo"):
+            countries = geo.query_selector_all("path.choroplethlocation")
+            assert len(countries) > 150, f"only {len(countries)} countries drawn: topology not loaded?"
+        shots = root / "_build" / "screenshots"
+        shots.mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=str(shots / f"{Path(doc).name}.png"), full_page=True)
+    finally:
+        page.close()
+    assert outside == [], f"requests left the site: {outside}"
+    assert errors == [], f"JavaScript errors: {errors}"
+
+
+def test_static_interactive_year_slider_changes_the_map(browser, site_url):
+    """The book's stand-in for the widget: moving the year changes which states are coloured."""
+    doc = "book/chapters/01_foundations"
+    page, outside, errors = _open(browser, f"{site_url}{doc}.html", site_url)
+    try:
+        page.wait_for_selector(".cs-plotly-target .geo", timeout=30_000)
+        gd = page.query_selector(".cs-plotly-target:has(.geo)")
+        page.wait_for_function("gd => gd.getAttribute('data-cs-drawn') === 'true'", arg=gd)
+        assert gd.query_selector(".slider-container") is not None, "the map has no year slider"
+        n_frames = gd.evaluate("gd => gd._transitionData._frames.length")
+        assert n_frames >= 50
+
+        def title_and_colours():
+            return gd.evaluate(
+                "gd => [gd.querySelector('.gtitle').textContent,"
+                " Array.from(gd.querySelectorAll('path.choroplethlocation')).map(p => getComputedStyle(p).fill)]"
+            )
+
+        title_2022, fills_2022 = title_and_colours()
+        # Click the slider's first step (1966): as a reader would.
+        gd.evaluate("gd => Plotly.animate(gd, ['1966'], {mode: 'immediate', frame: {duration: 0, redraw: true}, transition: {duration: 0}})")
+        page.wait_for_function("gd => gd.querySelector('.gtitle').textContent.includes('1966')", arg=gd)
+        title_1966, fills_1966 = title_and_colours()
+        assert "2022" in title_2022 and "1966" in title_1966
+        assert len(set(fills_1966)) == 1, "in 1966 no state was yet a party: one colour only"
+        assert len(set(fills_2022)) == 2
+    finally:
+        page.close()
+    assert outside == [] and errors == [], (outside, errors)
