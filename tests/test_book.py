@@ -137,3 +137,21 @@ def test_static_interactive_year_slider_changes_the_map(browser, site_url):
     finally:
         page.close()
     assert outside == [] and errors == [], (outside, errors)
+
+
+def test_built_book_leaks_no_solution_or_hidden_test(book_html):
+    """Nothing a student can open in the built site contains a solution or hidden-test line."""
+    import nbformat
+
+    from civicspace import grading
+
+    secrets = set()
+    for nb_path in (ROOT / "exercises").glob("*/*.ipynb"):
+        secrets |= set(grading.secret_lines(nbformat.read(nb_path, as_version=4)))
+    assert secrets
+    leaks = []
+    for path in book_html.rglob("*"):
+        if path.is_file() and path.suffix in {".html", ".js", ".json", ".ipynb", ".md", ".txt", ".py"}:
+            text = path.read_text(encoding="utf-8", errors="replace")
+            leaks += [(str(path.relative_to(book_html)), s) for s in secrets if s in text]
+    assert leaks == []

@@ -165,7 +165,10 @@ def _folders_with_scripts():
 @pytest.mark.parametrize("folder", _folders_with_scripts(), ids=lambda p: p.name)
 def test_make_data_reproduces_committed_files(folder, tmp_path):
     if not (SHARED / "data").exists():
-        pytest.fail(f"{SHARED}/data is missing: the raw data must sit beside the repository (../shared)")
+        message = f"{SHARED}/data is missing: the raw data must sit beside the repository (../shared)"
+        if os.environ.get("CI"):
+            pytest.fail(message)
+        pytest.skip(message + "; CI always runs this check")
     env = dict(os.environ, CIVICSPACE_SHARED=str(SHARED))
     out = subprocess.run(
         [sys.executable, str(folder / "make_data.py"), str(tmp_path)], env=env, capture_output=True, text=True
