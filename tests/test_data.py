@@ -199,3 +199,33 @@ def test_codebook_column_tables_match_the_schema():
         for field in res["schema"]["fields"]:
             pattern = rf"^\| `{re.escape(field['name'])}` \| {field['type']} \|"
             assert re.search(pattern, readme, re.M), f"{res['name']}: README has no row for `{field['name']}` ({field['type']})"
+
+
+def test_datapackage_json_is_assembled_from_the_folders():
+    """datasets/datapackage.json equals what build_datapackage.py makes from each resource.json."""
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("build_datapackage", ROOT / "datasets" / "build_datapackage.py")
+    mod = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(mod)
+    committed = (ROOT / "datasets" / "datapackage.json").read_text(encoding="utf-8")
+    assert committed == mod.render(mod.build()), "run: python datasets/build_datapackage.py"
+
+
+def test_every_resource_documents_coverage_citation_and_terms():
+    for res in data.datapackage()["resources"]:
+        for key in ("title", "description", "coverage", "citation", "sources", "licenses"):
+            assert res.get(key), f"{res['name']}: '{key}' is missing from its resource.json"
+
+
+def test_data_appendix_lists_every_dataset_with_citation_and_terms():
+    from civicspace import datadoc
+
+    text = datadoc.appendix_markdown()
+    for res in data.datapackage()["resources"]:
+        assert f"Name: `{res['name']}`" in text
+        assert res["citation"] in text
+        for lic in res["licenses"]:
+            assert (lic.get("title") or lic["name"]) in text
+        for field in res["schema"]["fields"]:
+            assert f"| `{field['name']}` |" in text

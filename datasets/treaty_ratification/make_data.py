@@ -22,6 +22,8 @@ from pathlib import Path
 
 import pycountry
 
+from civicspace.countries import country_name
+
 HERE = Path(__file__).resolve().parent
 SHARED = Path(os.environ.get("CIVICSPACE_SHARED", HERE.parents[2] / "shared")) / "data" / "treaties"
 
@@ -77,9 +79,6 @@ def country_of(iso2: str, member: str, where: str):
     return country
 
 
-def short_name(country) -> str:
-    """The ISO 3166 common name where there is one ("Bolivia"), else the ISO short name."""
-    return getattr(country, "common_name", None) or country.name
 
 
 def read_raw(stem: str) -> list[dict[str, str]]:
@@ -112,7 +111,7 @@ def build() -> tuple[list[dict], list[dict]]:
                 {
                     "iso3": country.alpha_3,
                     "iso2": country.alpha_2,
-                    "country": short_name(country),
+                    "country": country_name(country.alpha_3),
                     "treaty": code,
                     "status": STATUS[row["status"]],
                     "year": row["year ratification or accession"].strip(),
