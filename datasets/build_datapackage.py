@@ -23,7 +23,7 @@ PACKAGE = {
     "title": "Case datasets of the course 'NGOs, human rights and the shrinking civic space'",
     "description": (
         "Tidy extracts of public research data, and small curated tables, used by the course's chapters and "
-        "exercises. Each resource is built by datasets/<folder>/make_data.py; the folder's README.md is its "
+        "exercises. Each resource is built by the make_data.py script in its folder of datasets/, whose README.md is its "
         "codebook. Every resource keeps the citation and terms of its original provider."
     ),
     "licenses": [

@@ -72,40 +72,94 @@ def _open(browser, url: str, site_url: str):
 
     page.route("**/*", route)
     page.on("pageerror", lambda exc: errors.append(f"pageerror: {exc}"))
+    page.on("response", lambda resp: errors.append(f"HTTP {resp.status}: {resp.url}") if resp.status >= 400 else None)
     page.on("console", lambda msg: errors.append(f"console.{msg.type}: {msg.text}") if msg.type == "error" else None)
     page.goto(url, wait_until="load")
     return page, outside, errors
 
 
+def site_pages() -> list[str]:
+    """Every HTML page of the built site (relative paths), once the book is built."""
+    html = ROOT / "_build" / "html"
+    return sorted(
+        str(p.relative_to(html))
+        for p in html.rglob("*.html")
+        if not any(part.startswith(("_", ".")) for part in p.relative_to(html).parts)
+    )
+
+
+def test_every_chapter_and_appendix_page_is_in_the_site(book_html):
+    pages = site_pages()
+    for doc in chapter_docs() + ["book/intro", "book/references", "book/appendix/data"]:
+        assert f"{doc}.html" in pages
+
+
+def test_chromium_every_page_offline_drawn_and_accessible(browser, site_url, book_html, root):
+    """Each page: no request leaves the site, no JavaScript error, every figure drawn,
+    no serious or critical axe-core accessibility violation."""
+    from axe_playwright_python.sync_playwright import Axe
+
+    axe = Axe()
+    shots = root / "_build" / "screenshots"
+    shots.mkdir(parents=True, exist_ok=True)
+    problems = []
+    for rel in site_pages():
+        text = (book_html / rel).read_text(encoding="utf-8")
+        redirect = re.search(r'http-equiv="refresh" content="0; url=([^"]+)"', text, re.I)
+        if redirect:  # the root index.html only forwards to the intro
+            target = (book_html / rel).parent / redirect.group(1)
+            if not target.exists():
+                problems.append(f"{rel}: redirects to missing {redirect.group(1)}")
+            continue
+        page, outside, errors = _open(browser, site_url + rel, site_url)
+        try:
+            n = page.evaluate("document.querySelectorAll('.cs-plotly-target').length")
+            if n:
+                page.wait_for_function(
+                    "n => document.querySelectorAll('.cs-plotly-target[data-cs-drawn=true]').length === n",
+                    arg=n, timeout=30_000,
+                )
+                for fig in page.query_selector_all(".cs-plotly-target"):
+                    box = fig.bounding_box()
+                    if fig.query_selector(".main-svg") is None or not box or box["width"] < 300 or box["height"] < 200:
+                        problems.append(f"{rel}: figure {fig.get_attribute('id')} not drawn ({box})")
+                for geo in page.query_selector_all(".cs-plotly-target .geo"):
+                    n_countries = len(geo.query_selector_all("path.choroplethlocation"))
+                    if n_countries < 150:
+                        problems.append(f"{rel}: only {n_countries} countries drawn: topology not loaded?")
+                for fig in page.query_selector_all(".cs-plotly"):
+                    if not (fig.get_attribute("aria-label") or "").strip():
+                        problems.append(f"{rel}: a figure has no accessible description")
+            page.wait_for_load_state("networkidle")
+            # axe-core re-fetches stylesheets and resolves their @imports against the
+            # page URL (a 404 no reader sees), so the page's own errors are taken first.
+            page_errors = list(errors)
+            result = axe.run(page)
+            for v in result.response["violations"]:
+                if v["impact"] in ("serious", "critical"):
+                    targets = [node["target"] for node in v["nodes"][:3]]
+                    problems.append(f"{rel}: axe {v['impact']} {v['id']}: {v['help']} at {targets}")
+            page.screenshot(path=str(shots / (rel.replace("/", "__") + ".png")), full_page=True)
+        finally:
+            page.close()
+        problems += [f"{rel}: request left the site: {u}" for u in outside]
+        problems += [f"{rel}: {e}" for e in page_errors]
+    assert problems == []
+
+
 @pytest.mark.parametrize("doc", chapter_docs())
-def test_chromium_draws_every_figure_offline(browser, site_url, doc, root):
+def test_chapter_draws_as_many_figures_as_it_makes(browser, site_url, doc):
     n = expected_figures(doc)
     page, outside, errors = _open(browser, f"{site_url}{doc}.html", site_url)
     try:
         page.wait_for_function(
             "n => document.querySelectorAll('.cs-plotly-target[data-cs-drawn=true]').length === n",
-            arg=n,
-            timeout=30_000,
+            arg=n, timeout=30_000,
         )
-        page.wait_for_load_state("networkidle")
-        figures = page.query_selector_all(".cs-plotly-target")
-        assert len(figures) == n
-        for fig in figures:
-            # Drawn means plotly made its SVG and laid out at least one trace or axis.
-            assert fig.query_selector(".main-svg") is not None, "plotly made no SVG"
-            box = fig.bounding_box()
-            assert box and box["width"] > 300 and box["height"] > 200, f"figure has no size: {box}"
-        # Maps: the world topology arrived from the site and countries were drawn.
-        for geo in page.query_selector_all(".cs-plotly-target .geo"):
-            countries = geo.query_selector_all("path.choroplethlocation")
-            assert len(countries) > 150, f"only {len(countries)} countries drawn: topology not loaded?"
-        shots = root / "_build" / "screenshots"
-        shots.mkdir(parents=True, exist_ok=True)
-        page.screenshot(path=str(shots / f"{Path(doc).name}.png"), full_page=True)
+        assert page.evaluate("document.querySelectorAll('.cs-plotly-target').length") == n
     finally:
         page.close()
-    assert outside == [], f"requests left the site: {outside}"
-    assert errors == [], f"JavaScript errors: {errors}"
+    assert outside == [] and errors == [], (outside, errors)
 
 
 def test_static_interactive_year_slider_changes_the_map(browser, site_url):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import filecmp
+import re
 import json
 import os
 import shutil
@@ -229,3 +230,60 @@ def test_data_appendix_lists_every_dataset_with_citation_and_terms():
             assert (lic.get("title") or lic["name"]) in text
         for field in res["schema"]["fields"]:
             assert f"| `{field['name']}` |" in text
+
+
+def test_every_dataset_has_a_named_loader():
+    """Notebooks call cs.data.load_<name>(), never a path: each resource has its loader."""
+    for name in data.dataset_names():
+        if name == "treaties":
+            loader = data.load_treaties
+        else:
+            loader = getattr(data, f"load_{name}", None)
+        assert loader is not None, f"add load_{name}() to civicspace.data"
+        assert loader.__doc__, f"load_{name}() needs a docstring"
+
+
+@pytest.mark.parametrize("name", data.dataset_names())
+def test_corrupted_copy_of_each_dataset_names_file_row_and_column(name, tmp_path):
+    """Break one typed cell of each dataset: the loader names the file, the row and the column."""
+    res = data.resource(name)
+    fields = res["schema"]["fields"]
+    # The first typed (non-string) column, or a column with an enum or pattern.
+    target = next(
+        (i for i, f in enumerate(fields) if f.get("type") in ("integer", "number", "boolean", "date")),
+        next((i for i, f in enumerate(fields) if set(f.get("constraints", {})) & {"enum", "pattern"}), None),
+    )
+    assert target is not None, f"{name}: no typed or constrained column to check"
+    import csv
+
+    src = data.resource_path(name)
+    with open(src, encoding="utf-8", newline="") as fh:
+        rows = list(csv.reader(fh))
+    rows[3][target] = "not-a-valid-value!"
+    bad = tmp_path / src.name
+    with open(bad, "w", encoding="utf-8", newline="") as fh:
+        csv.writer(fh, lineterminator="\n").writerows(rows)
+    with pytest.raises(data.DatasetError) as err:
+        data.read_csv_checked(bad, res["schema"])
+    msg = str(err.value)
+    assert str(bad) in msg and "row 4" in msg and repr(fields[target]["name"]) in msg
+
+
+CURATED = [r["name"] for r in data.datapackage()["resources"] if any(f["name"] == "source_url" for f in r["schema"]["fields"])]
+
+
+@pytest.mark.parametrize("name", CURATED)
+def test_curated_rows_all_have_a_source_url(name):
+    df = data.load(name)
+    urls = df["source_url"].astype("string")
+    assert urls.notna().all() and urls.str.match(r"^https?://\S+$").all(), f"{name}: a row without a valid source URL"
+
+
+PERSONAL_FIELD = re.compile(r"(^|_)(name|person|people|victim|author|surname|firstname|lastname|individual)(_|$)")
+
+
+def test_no_column_is_meant_for_a_private_individuals_name():
+    """No field of any dataset is a person's name (countries, organisations and laws only)."""
+    for res in data.datapackage()["resources"]:
+        for field in res["schema"]["fields"]:
+            assert not PERSONAL_FIELD.search(field["name"]), f"{res['name']}.{field['name']}"

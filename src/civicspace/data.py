@@ -252,3 +252,85 @@ def load_treaty_ratification() -> pd.DataFrame:
 def load_treaties() -> pd.DataFrame:
     """The 18 treaties themselves: code, full title, year adopted by the UN General Assembly."""
     return load("treaties")
+
+
+def load_civic_space_panel() -> pd.DataFrame:
+    """V-Dem v14 civil-society and democracy indices for 182 V-Dem countries, 1970–2023.
+
+    One row per ``iso3`` and ``year``; columns keep V-Dem's own names (e.g.
+    ``v2xcs_ccsi``, the core civil society index, 0–1; ``v2x_regime`` 0–3 = closed
+    autocracy … liberal democracy).
+    """
+    return load("civic_space_panel")
+
+
+def load_civicus_monitor_2021() -> pd.DataFrame:
+    """CIVICUS Monitor civic-space ratings on one date, 19 March 2021 (``rating`` closed … open, ``rating_code`` 1–5)."""
+    return load("civicus_monitor_2021")
+
+
+def load_freedom_house_e2() -> pd.DataFrame:
+    """Freedom House *Freedom in the World* E2 (freedom for NGOs, 0–4) and related scores, editions 2013–2024.
+
+    One row per country and edition; ``data_year`` is the calendar year an edition covers (edition − 1).
+    """
+    return load("freedom_house_e2")
+
+
+def load_ngo_law_barriers() -> pd.DataFrame:
+    """Legal barriers to NGOs 1981–2015, one row per ``iso3`` and ``year``.
+
+    Chaudhry's coding (``ch_`` columns, 1990–2013) and Christensen & Weinstein's
+    (``cw_``, 1981–2015) side by side; ``ch_covered`` / ``cw_covered`` say which
+    source codes the row (its columns are empty otherwise, never 0).
+    """
+    return load("ngo_law_barriers")
+
+
+def load_hrd_restrictions() -> pd.DataFrame:
+    """State restrictions on human-rights NGOs and defenders 1994–2014 (Bakke, Mitchell & Smidt).
+
+    One row per ``iso3`` and ``year`` with the same year's Political Terror Scale
+    scores ``pts_a`` / ``pts_h`` / ``pts_s`` (empty where not coded).
+    """
+    return load("hrd_restrictions")
+
+
+def load_upr_recommendations() -> pd.DataFrame:
+    """Universal Periodic Review recommendations 2008–2014 (Terman & Voeten 2018).
+
+    State under review, recommending state, text, raw and cleaned response
+    (supported / noted / pending / unclear) and keyword flags for civil society,
+    defenders, NGOs and association.
+    """
+    return load("upr_recommendations")
+
+
+def load_monitoring_reports_simulated() -> pd.DataFrame:
+    """SIMULATED weekly incident counts (6 fictional regions, 5 incident types, 2021–2023) with election spikes."""
+    return load("monitoring_reports_simulated")
+
+
+def load_monitoring_reports_simulated_events() -> pd.DataFrame:
+    """Ground truth for the SIMULATED incident counts: the simulated elections and their spike windows."""
+    return load("monitoring_reports_simulated_events")
+
+
+def load_restrictive_laws() -> pd.DataFrame:
+    """Curated events: laws and measures against NGOs adopted 2012–2025, each with its type, targets, fate and source."""
+    return load("restrictive_laws")
+
+
+def load_defenders_killed() -> pd.DataFrame:
+    """Front Line Defenders' yearly counts of human-rights defenders killed worldwide, from 2016, each with its report."""
+    return load("defenders_killed")
+
+
+def load_ilo_uzbekistan_monitoring() -> pd.DataFrame:
+    """ILO third-party monitoring of Uzbekistan's cotton harvest, one row per harvest, figures as published."""
+    return load("ilo_uzbekistan_monitoring")
+
+
+def load_case_timelines() -> pd.DataFrame:
+    """Dated events of escalation cases (Amnesty International in Russia and comparisons), each with its stage and source."""
+    return load("case_timelines")

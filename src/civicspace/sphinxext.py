@@ -16,9 +16,14 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
-from sphinx.application import Sphinx
+from urllib.parse import quote, urlencode
 
-from .paths import datasets_dir
+from docutils import nodes
+from sphinx.application import Sphinx
+from sphinx.util.docutils import SphinxDirective
+
+from . import release
+from .paths import datasets_dir, repo_root
 
 STATIC = Path(__file__).parent / "static"
 PLOTLY_JS = "plotly.min.js"
@@ -42,14 +47,86 @@ def topojson_path() -> Path:
     return path
 
 
+STUDENT_DIR = "student"  # where Binder's postBuild puts the student versions
+
+
+def _student_cache(app: Sphinx) -> Path:
+    return Path(app.outdir).parent / "student-release"
+
+
+def _release_students(app: Sphinx) -> None:
+    """Make the nbgrader student version of every assignment (cached by source hash)."""
+    release.release_all(_student_cache(app))
+
+
+def _launch_links(config, assignment: str, notebook: str) -> list[tuple[str, str]]:
+    """(label, url) pairs to open a student notebook online, from the book's config."""
+    theme = config.html_theme_options or {}
+    repo = (theme.get("repository_url") or "").rstrip("/")
+    branch = theme.get("repository_branch") or "main"
+    launch = theme.get("launch_buttons") or {}
+    path = f"{STUDENT_DIR}/{assignment}/{notebook}"
+    links = []
+    binder = (launch.get("binderhub_url") or "").rstrip("/")
+    if binder and repo.startswith("https://github.com/"):
+        org_repo = repo[len("https://github.com/"):]
+        links.append(("Open on Binder", f"{binder}/v2/gh/{org_repo}/{quote(branch)}?urlpath={quote('lab/tree/' + path, safe='')}"))
+    hub = (launch.get("jupyterhub_url") or "").rstrip("/")
+    if hub and repo:
+        name = repo.rsplit("/", 1)[-1]
+        query = urlencode({"repo": repo, "branch": config.civicspace_jupyterhub_branch, "urlpath": f"lab/tree/{name}/{path}"})
+        links.append(("Open on your JupyterHub", f"{hub}/hub/user-redirect/git-pull?{query}"))
+    return links
+
+
+class ExerciseDirective(SphinxDirective):
+    """``{exercise} <assignment>``: links to download and launch the student version."""
+
+    required_arguments = 1
+
+    def run(self):
+        assignment = self.arguments[0]
+        known = release.assignments()
+        if assignment not in known:
+            raise self.error(f"unknown assignment {assignment!r}; known: {', '.join(known)}")
+        notebooks = sorted(p.name for p in (repo_root() / "exercises" / assignment).glob("*.ipynb"))
+        up = "../" * self.env.docname.count("/")
+        items = []
+        for nb in notebooks:
+            href = f"{up}exercises/{assignment}/{nb}"
+            items.append(f'<li><a href="{href}" download>Download <code>{nb}</code></a> (student version)</li>')
+            for label, url in _launch_links(self.config, assignment, nb):
+                items.append(f'<li><a href="{url}">{label}</a>: <code>{STUDENT_DIR}/{assignment}/{nb}</code></li>')
+        html = (
+            '<div class="admonition tip cs-exercise" role="note">'
+            '<p class="admonition-title">Exercise</p>'
+            f"<p>Practise this chapter in Jupyter. Check your work with <code>nbgrader validate {notebooks[0]}</code> "
+            "or by restarting the kernel and running all cells; then submit the notebook as your instructor says.</p>"
+            f'<ul>{"".join(items)}</ul></div>'
+        )
+        return [nodes.raw("", html, format="html")]
+
+
 def _copy_assets(app: Sphinx, exception: Exception | None) -> None:
     if exception is not None or app.builder.format != "html":
         return
+    # Student versions of the assignments, for the download links.
+    exercises = Path(app.outdir) / "exercises"
+    if exercises.exists():
+        shutil.rmtree(exercises)
+    shutil.copytree(_student_cache(app), exercises, ignore=shutil.ignore_patterns(".*"))
     static = Path(app.outdir) / "_static"
     (static / "topojson").mkdir(parents=True, exist_ok=True)
     shutil.copyfile(plotly_js_path(), static / PLOTLY_JS)
     shutil.copyfile(STATIC / LOADER_JS, static / LOADER_JS)
     shutil.copyfile(topojson_path(), static / "topojson" / "world_110m.json")
+
+
+def _accessible_citations(body: str) -> str:
+    """Docutils marks bibliography entries with the deprecated ARIA role doc-biblioentry
+    inside a role="list" container, which axe reports as a critical violation (a list
+    must contain list items). Make each entry a listitem."""
+    return body.replace('role="doc-biblioentry"', 'role="listitem"')
 
 
 def _is_thebe(asset) -> bool:
@@ -66,6 +143,8 @@ def _add_scripts(app: Sphinx, pagename: str, templatename: str, context: dict, d
         context["script_files"][:] = [a for a in context["script_files"] if not _is_thebe(a)]
     if "css_files" in context:
         context["css_files"][:] = [a for a in context["css_files"] if not _is_thebe(a)]
+    if "body" in context:
+        context["body"] = _accessible_citations(context["body"])
     if MARKER in context.get("body", ""):
         # Added during html-page-context, a script goes into this page only.
         app.add_js_file(PLOTLY_JS, priority=500, defer="defer")
@@ -121,7 +200,10 @@ def setup(app: Sphinx) -> dict:
     # Fail early, at the start of the build, if an asset is missing.
     plotly_js_path()
     topojson_path()
+    app.add_config_value("civicspace_jupyterhub_branch", "student", "html")
+    app.add_directive("exercise", ExerciseDirective)
     app.connect("builder-inited", _clear_stale_cache)
+    app.connect("builder-inited", _release_students)
     app.connect("env-get-outdated", _outdated_when_package_changes)
     app.connect("html-page-context", _add_scripts)
     app.connect("build-finished", _copy_assets)

@@ -1,0 +1,227 @@
+"""Build the tidy table of dated escalation events against NGOs from the hand-kept source table.
+
+Reads case_timelines_source.csv (kept by hand in this folder: one row per dated event
+in a case such as "Amnesty International in Russia", each placed on the course's
+four-stage ladder and carrying the source that was checked), checks it strictly and
+writes case_timelines.csv next to this script (or into the folder given as the first
+argument):
+
+- ``country`` is recomputed from ``iso3`` with civicspace.countries.country_name;
+- ``stage_rank`` (1-4) is the position of ``stage`` on the ladder
+  administrative pressure -> informational isolation -> legal stigma -> criminal liability;
+- ``year`` is the year of ``date``;
+- rows are sorted by case, date, stage rank and event id.
+
+The ladder rule: within a case, in date order (same-day events in ladder order), an
+event whose stage is lower than a stage the case has already reached is an exception
+and must explain itself in ``sequence_note``; an event that keeps to the ladder must
+leave ``sequence_note`` empty.
+
+Any problem in the source stops the script with a message naming the file, the row
+(spreadsheet numbering: the header is row 1) and the column.
+
+Run from the repository root:  python datasets/case_timelines/make_data.py
+The committed CSV is a frozen snapshot: rebuild it deliberately, in its own commit.
+"""
+
+from __future__ import annotations
+
+import csv
+import re
+import sys
+from datetime import date
+from pathlib import Path
+
+from civicspace.countries import country_name, is_known
+
+HERE = Path(__file__).resolve().parent
+SOURCE = HERE / "case_timelines_source.csv"
+OUTPUT = "case_timelines.csv"
+
+SOURCE_COLUMNS = [
+    "event_id", "case_id", "organisation", "iso3", "country", "date", "stage", "actor", "event",
+    "legal_basis", "sequence_note", "source_url", "source_note",
+]
+REQUIRED = ["event_id", "case_id", "organisation", "iso3", "date", "stage", "event", "source_url", "source_note"]
+STAGES = ["administrative pressure", "informational isolation", "legal stigma", "criminal liability"]
+RANK = {stage: i for i, stage in enumerate(STAGES, start=1)}
+
+CASE_ID_RE = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
+DATE_RE = re.compile(r"^\d{4}(-\d{2}(-\d{2})?)?$")
+URL_RE = re.compile(r"^https?://[^\s\"<>]+$")
+
+OUTPUT_COLUMNS = [
+    "case_id", "event_id", "organisation", "iso3", "country", "date", "year", "stage", "stage_rank",
+    "actor", "event", "legal_basis", "sequence_note", "source_url", "source_note",
+]
+
+
+class SourceError(ValueError):
+    """The source table breaks a rule; the message names the file, row and column of each problem."""
+
+    def __init__(self, problems: list[str]):
+        self.problems = problems
+        super().__init__("\n".join(problems))
+
+
+def date_problem(value: str) -> str | None:
+    """Why ``value`` is not an ISO date with year, year-month or day precision (None if it is)."""
+    if not DATE_RE.match(value):
+        return f"value {value!r} is not an ISO date (YYYY, YYYY-MM or YYYY-MM-DD)"
+    parts = [int(p) for p in value.split("-")]
+    try:
+        date(parts[0], parts[1] if len(parts) > 1 else 1, parts[2] if len(parts) > 2 else 1)
+    except ValueError:
+        return f"value {value!r} is not a valid calendar date"
+    return None
+
+
+def ladder_exceptions(rows: list[dict[str, str]]) -> set[int]:
+    """Indices (into ``rows``) of events whose stage is below a stage their case reached earlier.
+
+    Events are taken in date order, same-day events in ladder order. A partial date
+    ("2013-03") sorts before the days of its month, so it counts as the earlier event.
+    """
+    out: set[int] = set()
+    highest: dict[str, int] = {}
+    order = sorted(range(len(rows)), key=lambda k: (rows[k]["case_id"], rows[k]["date"], RANK[rows[k]["stage"]]))
+    for k in order:
+        case, rank = rows[k]["case_id"], RANK[rows[k]["stage"]]
+        if rank < highest.get(case, 0):
+            out.add(k)
+        highest[case] = max(highest.get(case, 0), rank)
+    return out
+
+
+def read_source(path: Path | str = SOURCE) -> list[dict[str, str]]:
+    """Read and check the source table; return its rows (raises SourceError listing every problem)."""
+    path = Path(path)
+    problems: list[str] = []
+
+    def bad(row: int, column: str, message: str) -> None:
+        problems.append(f"{path}, row {row}, column '{column}': {message}")
+
+    with open(path, encoding="utf-8", newline="") as fh:
+        reader = csv.reader(fh, strict=True)
+        try:
+            table = list(reader)
+        except csv.Error as exc:
+            raise SourceError([f"{path}, row {reader.line_num}: broken CSV quoting: {exc}"]) from None
+    if not table or table[0] != SOURCE_COLUMNS:
+        raise SourceError([f"{path}, row 1 (header): expected the columns {SOURCE_COLUMNS}, found {table[0] if table else []}"])
+
+    rows: list[dict[str, str]] = []
+    line_of: list[int] = []
+    first_seen: dict[tuple[str, ...], int] = {}
+    case_facts: dict[str, tuple[str, str, int]] = {}
+    for i, cells in enumerate(table[1:], start=2):
+        if len(cells) != len(SOURCE_COLUMNS):
+            problems.append(f"{path}, row {i}: has {len(cells)} cells, the header has {len(SOURCE_COLUMNS)}")
+            continue
+        row = dict(zip(SOURCE_COLUMNS, cells))
+        for column, value in row.items():
+            if value != value.strip():
+                bad(i, column, "value has leading or trailing spaces")
+        for column in REQUIRED:
+            if not row[column].strip():
+                bad(i, column, "value is missing but required")
+
+        if row["case_id"] and not CASE_ID_RE.match(row["case_id"]):
+            bad(i, "case_id", f"value {row['case_id']!r} is not lower-case words joined by hyphens")
+        if row["event_id"] and row["case_id"] and row["date"]:
+            expected = f"{row['case_id']}-{row['date'][:4]}-"
+            if not (row["event_id"].startswith(expected) and CASE_ID_RE.match(row["event_id"])):
+                bad(i, "event_id", f"value {row['event_id']!r} does not have the form {expected}<words-with-hyphens>")
+
+        if row["iso3"] and not is_known(row["iso3"]):
+            bad(i, "iso3", f"value {row['iso3']!r} is not a known ISO 3166-1 alpha-3 code (civicspace.countries.is_known)")
+
+        if row["date"]:
+            problem = date_problem(row["date"])
+            if problem:
+                bad(i, "date", problem)
+                row["date"] = ""
+
+        if row["stage"] and row["stage"] not in STAGES:
+            bad(i, "stage", f"value {row['stage']!r} is not one of the allowed values {STAGES}")
+            row["stage"] = ""
+
+        if row["source_url"] and not URL_RE.match(row["source_url"]):
+            bad(i, "source_url", f"value {row['source_url']!r} is not an http(s) address")
+
+        if row["case_id"] and row["organisation"] and row["iso3"]:
+            facts = case_facts.setdefault(row["case_id"], (row["organisation"], row["iso3"], i))
+            if row["organisation"] != facts[0]:
+                bad(i, "organisation", f"value {row['organisation']!r} differs from {facts[0]!r} given for case {row['case_id']!r} at row {facts[2]}")
+            if row["iso3"] != facts[1]:
+                bad(i, "iso3", f"value {row['iso3']!r} differs from {facts[1]!r} given for case {row['case_id']!r} at row {facts[2]}")
+
+        for key, column in (((row["event_id"],), "event_id"), ((row["case_id"], row["date"], row["event"].casefold()), "event")):
+            if not all(key):
+                continue
+            seen = first_seen.setdefault((column, *key), i)
+            if seen != i:
+                bad(i, column, f"duplicate {column} (first at row {seen})")
+        rows.append(row)
+        line_of.append(i)
+
+    # The ladder rule, checked only on rows whose case, date and stage are usable.
+    usable = [k for k, r in enumerate(rows) if r["case_id"] and r["date"] and r["stage"]]
+    exceptions = {usable[k] for k in ladder_exceptions([rows[k] for k in usable])}
+    for k in usable:
+        row, i = rows[k], line_of[k]
+        if k in exceptions and not row["sequence_note"]:
+            bad(i, "sequence_note", f"stage {row['stage']!r} comes after a higher stage in case {row['case_id']!r}: explain the exception here")
+        if k not in exceptions and row["sequence_note"]:
+            bad(i, "sequence_note", "only an event that breaks the ladder order takes a note here (this one keeps to it)")
+
+    if problems:
+        raise SourceError(problems)
+    return rows
+
+
+def tidy(rows: list[dict[str, str]]) -> list[dict[str, str]]:
+    out = []
+    for row in rows:
+        out.append(
+            {
+                "case_id": row["case_id"],
+                "event_id": row["event_id"],
+                "organisation": row["organisation"],
+                "iso3": row["iso3"],
+                "country": country_name(row["iso3"]),
+                "date": row["date"],
+                "year": row["date"][:4],
+                "stage": row["stage"],
+                "stage_rank": str(RANK[row["stage"]]),
+                "actor": row["actor"],
+                "event": row["event"],
+                "legal_basis": row["legal_basis"],
+                "sequence_note": row["sequence_note"],
+                "source_url": row["source_url"],
+                "source_note": row["source_note"],
+            }
+        )
+    out.sort(key=lambda r: (r["case_id"], r["date"], int(r["stage_rank"]), r["event_id"]))
+    assert list(out[0]) == OUTPUT_COLUMNS
+    return out
+
+
+def write(path: Path, rows: list[dict[str, str]]) -> None:
+    with open(path, "w", encoding="utf-8", newline="") as fh:
+        writer = csv.DictWriter(fh, fieldnames=OUTPUT_COLUMNS, lineterminator="\n")
+        writer.writeheader()
+        writer.writerows(rows)
+
+
+def main(out_dir: Path = HERE) -> None:
+    try:
+        rows = tidy(read_source(SOURCE))
+    except SourceError as err:
+        raise SystemExit(str(err)) from None
+    write(out_dir / OUTPUT, rows)
+    print(f"wrote {len(rows)} rows ({len({r['case_id'] for r in rows})} cases) to {out_dir / OUTPUT}")
+
+
+if __name__ == "__main__":
+    main(Path(sys.argv[1]) if len(sys.argv) > 1 else HERE)

@@ -1,0 +1,234 @@
+"""Build the tidy table of restrictive NGO laws from the hand-kept source table.
+
+Reads restrictive_laws_source.csv (kept by hand in this folder: one row per law,
+decree or policy affecting NGOs, 2012-2025, each with the source that was checked),
+checks it strictly and writes restrictive_laws.csv next to this script (or into the
+folder given as the first argument):
+
+- ``country`` is recomputed from ``iso3`` with civicspace.countries.country_name;
+- ``targets`` (a ';'-separated list) is split into three boolean columns;
+- ``year_adopted`` is the year of ``date_adopted``;
+- rows are sorted by date adopted, country code and event id.
+
+Any problem in the source stops the script with a message naming the file, the row
+(spreadsheet numbering: the header is row 1) and the column.
+
+Run from the repository root:  python datasets/restrictive_laws/make_data.py
+The committed CSV is a frozen snapshot: rebuild it deliberately, in its own commit.
+"""
+
+from __future__ import annotations
+
+import csv
+import re
+import sys
+from datetime import date
+from pathlib import Path
+
+from civicspace.countries import country_name, is_known
+
+HERE = Path(__file__).resolve().parent
+SOURCE = HERE / "restrictive_laws_source.csv"
+OUTPUT = "restrictive_laws.csv"
+
+SOURCE_COLUMNS = [
+    "event_id", "iso3", "country", "title", "number", "date_adopted", "date_in_force", "date_note",
+    "type", "targets", "fate", "fate_date", "fate_note", "source_url", "source_note",
+]
+REQUIRED = ["event_id", "iso3", "title", "date_adopted", "date_note", "type", "source_url", "source_note"]
+
+TYPES = [
+    "foreign agent", "undesirable organisation", "foreign funding", "registration",
+    "AML-CFT measure", "sovereignty protection", "other",
+]
+# The three targets of the course's model, in their fixed order, and their boolean columns.
+TARGETS = {
+    "stigma": "target_stigma",
+    "administrative burden": "target_admin_burden",
+    "criminalisation": "target_criminalisation",
+}
+FATES = ["in force", "amended", "repealed", "suspended"]
+# A later fate other than "in force" is an event, so it needs its date.
+FATES_WITH_DATE = {"amended", "repealed", "suspended"}
+FIRST_YEAR, LAST_YEAR = 2012, 2025
+
+EVENT_ID_RE = re.compile(r"^([a-z]{3})-(\d{4})-[a-z0-9]+(-[a-z0-9]+)*$")
+DATE_RE = re.compile(r"^\d{4}(-\d{2}(-\d{2})?)?$")
+URL_RE = re.compile(r"^https?://[^\s\"<>]+$")
+
+OUTPUT_COLUMNS = [
+    "event_id", "iso3", "country", "title", "number", "type", "date_adopted", "year_adopted",
+    "date_in_force", "date_note", "target_stigma", "target_admin_burden", "target_criminalisation",
+    "targets", "fate", "fate_date", "fate_note", "source_url", "source_note",
+]
+
+
+class SourceError(ValueError):
+    """The source table breaks a rule; the message names the file, row and column of each problem."""
+
+    def __init__(self, problems: list[str]):
+        self.problems = problems
+        super().__init__("\n".join(problems))
+
+
+def date_problem(value: str) -> str | None:
+    """Why ``value`` is not an ISO date with year, year-month or day precision (None if it is)."""
+    if not DATE_RE.match(value):
+        return f"value {value!r} is not an ISO date (YYYY, YYYY-MM or YYYY-MM-DD)"
+    parts = [int(p) for p in value.split("-")]
+    try:
+        date(parts[0], parts[1] if len(parts) > 1 else 1, parts[2] if len(parts) > 2 else 1)
+    except ValueError:
+        return f"value {value!r} is not a valid calendar date"
+    return None
+
+
+def is_before(later: str, earlier: str) -> bool:
+    """True if partial ISO date ``later`` is certainly earlier than ``earlier``.
+
+    Dates are compared at the precision they share: "2019-08" is not before "2019-08-19".
+    """
+    n = min(len(later), len(earlier))
+    return later[:n] < earlier[:n]
+
+
+def read_source(path: Path | str = SOURCE) -> list[dict[str, str]]:
+    """Read and check the source table; return its rows (raises SourceError listing every problem)."""
+    path = Path(path)
+    problems: list[str] = []
+
+    def bad(row: int, column: str, message: str) -> None:
+        problems.append(f"{path}, row {row}, column '{column}': {message}")
+
+    with open(path, encoding="utf-8", newline="") as fh:
+        reader = csv.reader(fh, strict=True)
+        try:
+            table = list(reader)
+        except csv.Error as exc:
+            raise SourceError([f"{path}, row {reader.line_num}: broken CSV quoting: {exc}"]) from None
+    if not table or table[0] != SOURCE_COLUMNS:
+        raise SourceError([f"{path}, row 1 (header): expected the columns {SOURCE_COLUMNS}, found {table[0] if table else []}"])
+
+    rows: list[dict[str, str]] = []
+    first_seen: dict[tuple[str, str], int] = {}
+    for i, cells in enumerate(table[1:], start=2):
+        if len(cells) != len(SOURCE_COLUMNS):
+            problems.append(f"{path}, row {i}: has {len(cells)} cells, the header has {len(SOURCE_COLUMNS)}")
+            continue
+        row = dict(zip(SOURCE_COLUMNS, cells))
+        for column, value in row.items():
+            if value != value.strip():
+                bad(i, column, "value has leading or trailing spaces")
+        for column in REQUIRED:
+            if not row[column].strip():
+                bad(i, column, "value is missing but required")
+
+        m = EVENT_ID_RE.match(row["event_id"])
+        if row["event_id"] and not m:
+            bad(i, "event_id", f"value {row['event_id']!r} is not of the form <iso3 in lower case>-<year>-<words-with-hyphens>")
+        elif m and m.group(1) != row["iso3"].lower():
+            bad(i, "event_id", f"value {row['event_id']!r} does not start with the row's iso3 {row['iso3']!r}")
+        elif m and row["date_adopted"][:4] != m.group(2):
+            bad(i, "event_id", f"value {row['event_id']!r} does not carry the year of date_adopted {row['date_adopted']!r}")
+
+        if row["iso3"] and not is_known(row["iso3"]):
+            bad(i, "iso3", f"value {row['iso3']!r} is not a known ISO 3166-1 alpha-3 code (civicspace.countries.is_known)")
+
+        for column in ("date_adopted", "date_in_force", "fate_date"):
+            if row[column]:
+                problem = date_problem(row[column])
+                if problem:
+                    bad(i, column, problem)
+                    row[column] = ""  # do not compare a broken date below
+        adopted = row["date_adopted"]
+        if adopted and not FIRST_YEAR <= int(adopted[:4]) <= LAST_YEAR:
+            bad(i, "date_adopted", f"value {adopted!r} is outside the table's period {FIRST_YEAR}-{LAST_YEAR}")
+        if adopted and row["date_in_force"] and is_before(row["date_in_force"], adopted):
+            bad(i, "date_in_force", f"value {row['date_in_force']!r} is before date_adopted {adopted!r}")
+        if adopted and row["fate_date"] and is_before(row["fate_date"], adopted):
+            bad(i, "fate_date", f"value {row['fate_date']!r} is before date_adopted {adopted!r}")
+
+        if row["type"] and row["type"] not in TYPES:
+            bad(i, "type", f"value {row['type']!r} is not one of the allowed values {TYPES}")
+
+        if row["targets"]:
+            items = row["targets"].split(";")
+            unknown = [t for t in items if t not in TARGETS]
+            if unknown:
+                bad(i, "targets", f"value(s) {unknown} not among the allowed targets {list(TARGETS)} (separate them with ';')")
+            elif items != [t for t in TARGETS if t in items]:
+                bad(i, "targets", f"value {row['targets']!r} repeats a target or breaks the fixed order {list(TARGETS)}")
+
+        if row["fate"] and row["fate"] not in FATES:
+            bad(i, "fate", f"value {row['fate']!r} is not one of the allowed values {FATES} (or empty)")
+        if row["fate"] in FATES_WITH_DATE and not row["fate_date"]:
+            bad(i, "fate_date", f"value is missing but required when fate is {row['fate']!r}")
+        if row["fate_date"] and row["fate"] not in FATES_WITH_DATE:
+            bad(i, "fate_date", f"a date is given but fate is {row['fate']!r}, not one of {sorted(FATES_WITH_DATE)}")
+
+        if row["source_url"] and not URL_RE.match(row["source_url"]):
+            bad(i, "source_url", f"value {row['source_url']!r} is not an http(s) address")
+
+        for key, column in (((row["event_id"],), "event_id"), ((row["iso3"], row["title"].casefold()), "title")):
+            if not all(key):
+                continue
+            seen = first_seen.setdefault((column, *key), i)
+            if seen != i:
+                bad(i, column, f"duplicate {column} (first at row {seen})")
+        rows.append(row)
+
+    if problems:
+        raise SourceError(problems)
+    return rows
+
+
+def tidy(rows: list[dict[str, str]]) -> list[dict[str, str]]:
+    out = []
+    for row in rows:
+        targets = row["targets"].split(";") if row["targets"] else []
+        tidy_row = {
+            "event_id": row["event_id"],
+            "iso3": row["iso3"],
+            "country": country_name(row["iso3"]),
+            "title": row["title"],
+            "number": row["number"],
+            "type": row["type"],
+            "date_adopted": row["date_adopted"],
+            "year_adopted": row["date_adopted"][:4],
+            "date_in_force": row["date_in_force"],
+            "date_note": row["date_note"],
+        }
+        for target, column in TARGETS.items():
+            tidy_row[column] = "true" if target in targets else "false"
+        tidy_row.update(
+            targets=row["targets"],
+            fate=row["fate"],
+            fate_date=row["fate_date"],
+            fate_note=row["fate_note"],
+            source_url=row["source_url"],
+            source_note=row["source_note"],
+        )
+        out.append(tidy_row)
+    out.sort(key=lambda r: (r["date_adopted"], r["iso3"], r["event_id"]))
+    assert list(out[0]) == OUTPUT_COLUMNS
+    return out
+
+
+def write(path: Path, rows: list[dict[str, str]]) -> None:
+    with open(path, "w", encoding="utf-8", newline="") as fh:
+        writer = csv.DictWriter(fh, fieldnames=OUTPUT_COLUMNS, lineterminator="\n")
+        writer.writeheader()
+        writer.writerows(rows)
+
+
+def main(out_dir: Path = HERE) -> None:
+    try:
+        rows = tidy(read_source(SOURCE))
+    except SourceError as err:
+        raise SystemExit(str(err)) from None
+    write(out_dir / OUTPUT, rows)
+    print(f"wrote {len(rows)} rows ({len({r['iso3'] for r in rows})} countries) to {out_dir / OUTPUT}")
+
+
+if __name__ == "__main__":
+    main(Path(sys.argv[1]) if len(sys.argv) > 1 else HERE)
