@@ -57,7 +57,11 @@ def own_bytes(page: Path, html: Path) -> int:
     if re.search(r'http-equiv="refresh"', text, re.I):
         return len(text.encode())
     total = len(text.encode())
-    for ref in set(re.findall(r'(?:src|href)="([^"#?]+)', text)):
+    # What the browser loads with the page: src= of scripts, images and frames, and
+    # stylesheets; not the targets of links (<a href>), which load only when followed.
+    loaded = set(re.findall(r'\bsrc="([^"#?]+)', text))
+    loaded |= set(re.findall(r'<link[^>]*rel="stylesheet"[^>]*href="([^"#?]+)', text))
+    for ref in loaded:
         if ref.startswith(("http:", "https:", "mailto:", "//")):
             continue
         target = (page.parent / ref).resolve()

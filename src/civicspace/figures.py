@@ -13,7 +13,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from . import treaties as tr
-from .plotting import NOT_YET, OKABE_ITO
+from .plotting import NOT_YET, OKABE_ITO, TEMPLATE_NAME
 
 PARTY = OKABE_ITO[0]
 
@@ -24,8 +24,7 @@ def _base_layout(title: str, alt: str, height: int = 460) -> dict:
         "meta": {"alt": alt},
         "height": height,
         "margin": {"l": 10, "r": 10, "t": 60, "b": 10},
-        "font": {"family": "system-ui, -apple-system, 'Segoe UI', Roboto, sans-serif", "size": 14},
-        "template": "plotly_white",
+        "template": TEMPLATE_NAME,
     }
 
 
