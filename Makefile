@@ -14,11 +14,13 @@ export PYTHONNOUSERSITE := 1
 # Build outputs (book, execution cache) go to _build/.
 BOOK_HTML := _build/html
 
-.PHONY: help env book test test-fast data lock clean
+.PHONY: help env book test data lock clean grade bench
 
 help:
 	@echo "make book   build the online book into $(BOOK_HTML)/ (creates .venv first)"
 	@echo "make test   run the whole test suite (creates .venv first)"
+	@echo "make grade ASSIGNMENT=ch01_foundations   sandboxed, parallel grading of autograder/submitted/ (instructors)"
+	@echo "make bench  benchmarks of the book and of grading (prints figures)"
 	@echo "make data   rebuild the dataset extracts from ../shared/data (maintainers)"
 	@echo "make lock   re-pin $(LOCK) from binder/requirements.in (maintainers)"
 	@echo "make clean  remove build outputs (keeps .venv)"
@@ -41,6 +43,15 @@ book: $(STAMP)
 
 test: $(STAMP)
 	$(BIN)/python -m pytest -n 2 --dist loadgroup
+
+ASSIGNMENT ?=
+grade: $(STAMP)
+	@if [ -z "$(ASSIGNMENT)" ]; then echo "usage: make grade ASSIGNMENT=<name of a folder in exercises/>" >&2; exit 2; fi
+	$(BIN)/civicspace grade $(ASSIGNMENT) --course autograder
+
+bench: $(STAMP)
+	$(BIN)/python scripts/benchmark_book.py
+	$(BIN)/python scripts/benchmark_grading.py 12
 
 data: $(STAMP)
 	for script in datasets/*/make_data.py; do $(BIN)/python $$script || exit 1; done

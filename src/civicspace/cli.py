@@ -1,4 +1,11 @@
-"""Command line: ``civicspace student-release OUT`` (more commands as the course grows)."""
+"""Command line of the course.
+
+- ``civicspace student-release OUT``: the student versions of all assignments.
+- ``civicspace grade ASSIGNMENT [--course autograder] [--workers 2] [--no-sandbox]``:
+  the sandboxed, parallel grading pipeline (see civicspace.autograde).
+- ``civicspace feedback ASSIGNMENT``: feedback without hidden tests, grades CSV and
+  item analysis again (after grading written answers in formgrader).
+"""
 
 from __future__ import annotations
 
@@ -13,10 +20,38 @@ def main(argv: list[str] | None = None) -> int:
     sub = parser.add_subparsers(dest="command", required=True)
     rel = sub.add_parser("student-release", help="write the student versions of all assignments to OUT")
     rel.add_argument("out", type=Path)
+    gr = sub.add_parser("grade", help="generate, autograde (sandboxed), give feedback, export and analyse an assignment")
+    gr.add_argument("assignment")
+    gr.add_argument("--course", type=Path, default=None, help="nbgrader course folder (default: autograder/)")
+    gr.add_argument("--workers", type=int, default=2, help="submissions graded at once (default 2)")
+    gr.add_argument("--no-sandbox", action="store_true", help="run student code without the sandbox (trusted submissions only)")
+    gr.add_argument("--cell-timeout", type=int, default=60)
+    gr.add_argument("--memory-mb", type=int, default=2048)
+    fb = sub.add_parser("feedback", help="feedback (hidden tests removed), grades CSV and item analysis, e.g. after hand grading")
+    fb.add_argument("assignment")
+    fb.add_argument("--course", type=Path, default=None)
     args = parser.parse_args(argv)
     if args.command == "student-release":
         for folder in release.release_all(args.out):
             print(f"student version: {folder}")
+    if args.command == "grade":
+        from . import autograde, sandbox
+
+        limits = sandbox.Limits(cell_timeout=args.cell_timeout, memory_mb=args.memory_mb)
+        report = autograde.grade(args.assignment, args.course, args.workers, limits, use_sandbox=not args.no_sandbox)
+        for res in report.results:
+            print(res.log_line())
+        print(f"\ngraded {len(report.results)} submission(s) in {report.seconds:.0f} s ({report.timings})")
+        print(f"grades:        {report.grades_csv}")
+        print(f"item analysis: {report.items_csv} and {report.items_html}")
+        print(f"log:           {report.log}")
+        print(f"feedback:      {(report.grades_csv.parent.parent / 'feedback')}")
+    if args.command == "feedback":
+        from . import autograde
+        from .paths import repo_root
+
+        for path in autograde.feedback_and_reports(args.course or repo_root() / "autograder", args.assignment):
+            print(path)
     return 0
 
 

@@ -1,0 +1,92 @@
+"""Benchmark the grading pipeline against stock nbgrader (a script that prints figures).
+
+    .venv/bin/python scripts/benchmark_grading.py [N] [ASSIGNMENT]
+
+Makes N realistic submissions of an assignment (a third correct, a third partly
+correct, a third blank, built from the instructor solution) and grades them
+twice in one run, each in its own scratch course:
+
+- stock: ``nbgrader autograde`` (serial, no sandbox), as most courses run it;
+- pipeline: ``civicspace.autograde`` (bubblewrap sandbox on, parallel workers).
+
+It prints both autograding times (generate, feedback and export are the same
+nbgrader commands in both and are reported separately), the speed-up, and
+whether every student's autograded score is identical. Goal (issue 7): at least
+1.8x on 2 cores with identical scores.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import nbformat
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "src"))
+
+from civicspace import autograde, grading, sandbox  # noqa: E402
+
+
+def make_course(base: Path, assignment: str, n: int) -> Path:
+    course = base / "autograder"
+    course.mkdir(parents=True)
+    shutil.copyfile(ROOT / "autograder" / "nbgrader_config.py", course / "nbgrader_config.py")
+    shutil.copytree(ROOT / "exercises" / assignment, base / "exercises" / assignment)
+    autograde.nbgrader(course, "generate_assignment", assignment, "--force", "--log-level=WARN")
+    for src_path in sorted((base / "exercises" / assignment).glob("*.ipynb")):
+        source = nbformat.read(src_path, as_version=4)
+        release = nbformat.read(course / "release" / assignment / src_path.name, as_version=4)
+        answers = [grading.nbgrader_meta(c)["grade_id"] for c in source.cells if grading.is_answer(c) and c.cell_type == "code"]
+        for i in range(n):
+            kind = i % 3
+            if kind == 0:
+                nb = grading.fill_answers(release, source, set(answers))
+            elif kind == 1:
+                nb = grading.fill_answers(release, source, set(answers[: 1 + i % max(1, len(answers) - 1)]))
+            else:
+                nb = release
+            folder = course / "submitted" / f"student{i:03d}" / assignment
+            folder.mkdir(parents=True, exist_ok=True)
+            nbformat.write(nb, folder / src_path.name)
+    return course
+
+
+def main() -> None:
+    n = int(sys.argv[1]) if len(sys.argv) > 1 else 12
+    assignment = sys.argv[2] if len(sys.argv) > 2 else "ch01_foundations"
+    os.environ["PATH"] = f"{Path(sys.executable).parent}{os.pathsep}{os.environ['PATH']}"
+    with tempfile.TemporaryDirectory(prefix="civicspace-bench-grading-") as tmp:
+        stock_course = make_course(Path(tmp) / "stock", assignment, n)
+        ours_course = make_course(Path(tmp) / "ours", assignment, n)
+
+        start = time.perf_counter()
+        autograde.nbgrader(stock_course, "autograde", assignment, "--force", "--log-level=WARN")
+        stock = time.perf_counter() - start
+        stock_scores = autograde.scores(stock_course, assignment)
+
+        report = autograde.grade(assignment, ours_course, workers=os.cpu_count() or 2, progress=False)
+        ours = report.timings["autograde"] + report.timings["merge"]
+        ours_scores = autograde.scores(ours_course, assignment)
+
+    same = stock_scores == ours_scores
+    print(f"submissions                 {n} ({assignment}; correct, partial and blank in turn)")
+    print(f"cores                       {os.cpu_count()}")
+    print(f"stock nbgrader autograde    {stock:7.1f} s  (serial, no sandbox)")
+    print(f"pipeline autograde + merge  {ours:7.1f} s  (sandboxed, {os.cpu_count()} workers)")
+    print(f"speed-up                    {stock / ours:7.2f} x  (goal >= 1.8)")
+    print(f"identical scores            {'yes' if same else 'NO'}")
+    print(f"whole pipeline              {report.seconds:7.1f} s  {report.timings}")
+    if not same:
+        for s in sorted(set(stock_scores) | set(ours_scores)):
+            if stock_scores.get(s) != ours_scores.get(s):
+                print(f"  {s}: stock {stock_scores.get(s)} vs pipeline {ours_scores.get(s)}")
+        sys.exit(1)
+
+
+if __name__ == "__main__":
+    main()

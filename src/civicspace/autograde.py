@@ -1,0 +1,713 @@
+"""The instructor's grading pipeline: sandboxed, parallel autograding with nbgrader.
+
+``civicspace grade <assignment>`` (``make grade ASSIGNMENT=...``) runs nbgrader's
+own steps over the course folder ``autograder/``:
+
+1. ``generate_assignment`` (the student version and the gradebook's record of it);
+2. checks each submission's files (wrong name, corrupt JSON) before any code runs;
+3. **autogrades each submission in its own scratch course**, in parallel: a copy
+   of the gradebook, the one submission, and nbgrader configured so that the
+   kernel runs inside the bubblewrap sandbox of :mod:`civicspace.sandbox`. nbgrader
+   (trusted) runs outside the sandbox; the student's code runs inside it;
+4. **merges** the scratch gradebooks into the course gradebook one at a time (the
+   SQLite gradebook has one writer at a time, never concurrent ones);
+5. ``generate_feedback`` with hidden tests and tracebacks removed
+   (:class:`RedactHiddenTests`), and ``export`` of nbgrader's grades CSV;
+6. an **item analysis** per test (share passing, discrimination against the rest
+   of the assignment) as CSV and as a plotly HTML report;
+7. a log saying, per submission, what happened.
+"""
+
+from __future__ import annotations
+
+import ast
+import csv
+import json
+import os
+import re
+import shutil
+import signal
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from concurrent.futures import ThreadPoolExecutor, as_completed
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import nbformat
+
+from . import grading, sandbox
+from .paths import repo_root
+
+BIN = Path(sys.executable).parent
+
+
+# --------------------------------------------------------------------------- results
+
+
+@dataclass
+class SubmissionResult:
+    student: str
+    status: str = "graded"  # graded | not graded | timed out
+    messages: list[str] = field(default_factory=list)
+    seconds: float = 0.0
+    scratch: Path | None = None
+    zero_notebooks: set[str] = field(default_factory=set)  # notebooks to score 0 (flagged)
+
+    def log_line(self) -> str:
+        notes = "; ".join(self.messages) or "ok"
+        return f"{self.student}: {self.status} in {self.seconds:.1f} s: {notes}"
+
+
+# --------------------------------------------------------------------------- helpers
+
+
+def _env(extra: dict[str, str] | None = None) -> dict[str, str]:
+    env = dict(os.environ)
+    env["PATH"] = f"{BIN}{os.pathsep}{env.get('PATH', '')}"  # nbgrader needs alembic
+    env.pop("JUPYTER_PATH", None)
+    env.update(extra or {})
+    return env
+
+
+def nbgrader(course: Path, *args: str, env: dict[str, str] | None = None, timeout: float | None = None) -> subprocess.CompletedProcess:
+    """Run one nbgrader command in ``course``; raise with its log on failure."""
+    out = subprocess.run(
+        [sys.executable, "-m", "nbgrader", *args], cwd=course, env=env or _env(),
+        capture_output=True, text=True, timeout=timeout,
+    )
+    if out.returncode != 0:
+        raise RuntimeError(f"nbgrader {' '.join(args)} failed in {course}:\n{out.stdout[-4000:]}\n{out.stderr[-4000:]}")
+    return out
+
+
+class Progress:
+    """A one-line text progress bar on stderr."""
+
+    def __init__(self, total: int, enabled: bool = True):
+        self.total, self.done, self.enabled = total, 0, enabled
+        self.lock = threading.Lock()
+
+    def step(self, label: str) -> None:
+        with self.lock:
+            self.done += 1
+            if self.enabled:
+                width = 30
+                filled = int(width * self.done / max(self.total, 1))
+                sys.stderr.write(f"\r[{'#' * filled}{'.' * (width - filled)}] {self.done}/{self.total} {label[:40]:40s}")
+                if self.done == self.total:
+                    sys.stderr.write("\n")
+                sys.stderr.flush()
+
+
+# --------------------------------------------------------------------------- checks before running code
+
+#: Module names whose attributes a submission must not reassign (tests rely on them).
+PROTECTED_MODULES = {"civicspace", "cs", "pd", "pandas", "np", "numpy", "builtins", "sys", "IPython", "ipykernel", "nbgrader", "importlib", "os"}
+
+
+def monkeypatching(source: str) -> list[str]:
+    """Lines of ``source`` that reassign attributes of modules the tests rely on (or call setattr on them)."""
+    try:
+        tree = ast.parse(source)
+    except SyntaxError:
+        return []
+    found = []
+
+    def root_name(node):
+        while isinstance(node, ast.Attribute):
+            node = node.value
+        return node.id if isinstance(node, ast.Name) else None
+
+    for node in ast.walk(tree):
+        targets = []
+        if isinstance(node, (ast.Assign, ast.AugAssign, ast.AnnAssign)):
+            targets = node.targets if isinstance(node, ast.Assign) else [node.target]
+        elif isinstance(node, ast.Delete):
+            targets = node.targets
+        for t in targets:
+            if isinstance(t, ast.Attribute) and root_name(t) in PROTECTED_MODULES:
+                found.append(f"line {node.lineno}: assigns {ast.unparse(t)}")
+        if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id in ("setattr", "delattr"):
+            if node.args and root_name(node.args[0]) in PROTECTED_MODULES:
+                found.append(f"line {node.lineno}: {node.func.id}({ast.unparse(node.args[0])}, ...)")
+        if isinstance(node, (ast.Import, ast.ImportFrom)):
+            names = [a.name for a in node.names] + ([node.module] if isinstance(node, ast.ImportFrom) and node.module else [])
+            if any(n and n.split(".")[0] in ("builtins", "ctypes", "gc") for n in names):
+                found.append(f"line {node.lineno}: imports {', '.join(n for n in names if n)}")
+    return found
+
+
+def check_submission(folder: Path, expected: list[str], result: SubmissionResult) -> list[str]:
+    """The notebooks of a submission that can be graded; problems go into ``result.messages``."""
+    present = sorted(p.name for p in folder.glob("*.ipynb"))
+    usable = []
+    for name in expected:
+        path = folder / name
+        if not path.exists():
+            others = [p for p in present if p not in expected]
+            hint = f" (found {', '.join(others)}: wrong notebook file name?)" if others else ""
+            result.messages.append(f"{name}: missing{hint}; scored 0")
+            continue
+        try:
+            nb = nbformat.read(path, as_version=4)
+            nbformat.validate(nb)
+        except Exception as exc:  # corrupt JSON or not a notebook
+            result.messages.append(f"{name}: not a valid notebook ({type(exc).__name__}: {str(exc)[:120]}); scored 0")
+            continue
+        if not any(grading.nbgrader_meta(c) for c in nb.cells):
+            result.messages.append(f"{name}: no graded cells left (empty or rebuilt notebook); scored 0")
+            continue
+        flagged = []
+        for cell in nb.cells:
+            if cell.cell_type == "code":
+                flagged += monkeypatching(cell.source)
+        if flagged:
+            result.messages.append(f"{name}: reassigns library or test helpers ({'; '.join(flagged[:3])}); autograded part scored 0, review by hand")
+            result.zero_notebooks.add(name)
+        usable.append(name)
+    return usable
+
+
+# --------------------------------------------------------------------------- one submission
+
+
+SCRATCH_CONFIG = """\
+c = get_config()  # noqa: F821
+c.CourseDirectory.course_id = {course_id!r}
+c.CourseDirectory.db_url = "sqlite:///{db}"
+c.Execute.timeout = {cell_timeout}
+c.Execute.interrupt_on_timeout = True
+c.Execute.raise_on_iopub_timeout = True
+# The kernel runs in the sandbox and talks over Unix sockets (it has no network),
+# in the runtime folder that the sandbox binds (an absolute path, not the default
+# relative "kernel-ipc").
+c.KernelManager.transport = "ipc"
+c.KernelManager.ip = "{runtime}/kernel"
+c.LimitOutput.max_lines = 1000
+# nbgrader's own pipeline, plus a cap on the size of each output (a single 100 MB
+# line would otherwise go into the gradebook folder and the feedback).
+from nbgrader.preprocessors import Execute, IgnorePattern, LimitOutput, SaveAutoGrades, AssignLatePenalties, CheckCellMetadata
+from nbconvert.preprocessors import ClearMetadataPreprocessor
+from civicspace.autograde import TruncateOutputsPreprocessor
+c.Autograde.autograde_preprocessors = [
+    Execute, IgnorePattern, ClearMetadataPreprocessor, LimitOutput, TruncateOutputsPreprocessor,
+    SaveAutoGrades, AssignLatePenalties, CheckCellMetadata,
+]
+"""
+
+
+STUDENT_ID = re.compile(r"^[A-Za-z0-9_.@+-]{1,128}$")
+
+
+def _scratch_course(course: Path, assignment: str, students: dict[str, list[str]], scratch: Path, limits: sandbox.Limits) -> None:
+    """A scratch course with a copy of the gradebook and these students' usable notebooks."""
+    shutil.rmtree(scratch, ignore_errors=True)
+    scratch.mkdir(parents=True)
+    shutil.copyfile(course / "gradebook.db", scratch / "gradebook.db")
+    for student, notebooks in students.items():
+        (scratch / "submitted" / student / assignment).mkdir(parents=True)
+        for name in notebooks + (["timestamp.txt"] if (course / "submitted" / student / assignment / "timestamp.txt").exists() else []):
+            shutil.copyfile(course / "submitted" / student / assignment / name, scratch / "submitted" / student / assignment / name)
+    (scratch / "runtime").mkdir()
+    (scratch / "nbgrader_config.py").write_text(
+        SCRATCH_CONFIG.format(
+            course_id="civicspace", db=scratch / "gradebook.db", cell_timeout=limits.cell_timeout, runtime=scratch / "runtime"
+        )
+    )
+
+
+def _graded_students(scratch: Path, assignment: str) -> set[str]:
+    """Students whose autograded notebooks exist (nbgrader removes them when grading fails;
+    the gradebook entry alone does not say it finished: nbgrader creates it first)."""
+    folder = scratch / "autograded"
+    return {p.parent.name for p in folder.glob(f"*/{assignment}") if any(p.glob("*.ipynb"))} if folder.exists() else set()
+
+
+def autograde_batch(
+    course: Path, assignment: str, students: list[str], expected: list[str], work: Path, limits: sandbox.Limits,
+    batch: str, use_sandbox: bool = True, progress: Progress | None = None,
+) -> list[SubmissionResult]:
+    """Autograde several students' submissions with one nbgrader process in one scratch course.
+
+    nbgrader's start-up is paid once per batch; each student's kernel still runs in
+    its own sandbox (and cgroup), seeing only its own notebook folder. A batch that
+    runs past its time budget is stopped, and the students it had not finished
+    are graded again one at a time.
+    """
+    results = {s: SubmissionResult(s) for s in students}
+    usable: dict[str, list[str]] = {}
+    start = time.perf_counter()
+    for student in students:
+        res = results[student]
+        if not STUDENT_ID.match(student):
+            res.status, res.messages = "not graded", ["student folder name has characters nbgrader cannot use"]
+            continue
+        notebooks = check_submission(course / "submitted" / student / assignment, expected, res)
+        if notebooks:
+            usable[student] = notebooks
+        else:
+            res.status = "not graded"
+    if usable:
+        scratch = work / batch
+        _scratch_course(course, assignment, usable, scratch, limits)
+        extra = {
+            "JUPYTER_RUNTIME_DIR": str(scratch / "runtime"),
+            "JUPYTER_CONFIG_DIR": str(scratch / "jupyter-config"),
+            "JUPYTER_DATA_DIR": str(scratch / "jupyter-data"),
+            "IPYTHONDIR": str(scratch / "ipython"),
+            # jupyter_client writes the kernel's connection file with mkstemp(): it must
+            # land in the runtime folder the sandbox can see, not in the host's /tmp.
+            "TMPDIR": str(scratch / "runtime"),
+        }
+        use_cgroups = use_sandbox and sandbox.cgroups_available()
+        if use_sandbox:
+            sandbox.write_kernelspec(scratch / "jupyter", sandbox.kernel_argv(scratch / "runtime", limits, batch, use_cgroups))
+            extra["JUPYTER_PATH"] = str(scratch / "jupyter")
+        budget = limits.notebook_timeout * len(usable)
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "nbgrader", "autograde", assignment, "--force"],
+            cwd=scratch, env=_env(extra), stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+            start_new_session=True,
+        )
+        log_lines: list[str] = []
+        started: list[str] = []
+
+        def reader():
+            for line in proc.stdout:
+                log_lines.append(line)
+                m = re.search(r"Autograding .*/autograded/([^/]+)/", line)
+                if m and m.group(1) not in started:
+                    if started and progress:
+                        progress.step(started[-1])
+                    started.append(m.group(1))
+
+        thread = threading.Thread(target=reader, daemon=True)
+        thread.start()
+        timed_out = False
+        try:
+            proc.wait(timeout=budget)
+        except subprocess.TimeoutExpired:
+            os.killpg(proc.pid, signal.SIGKILL)
+            proc.wait()
+            timed_out = True
+        thread.join(timeout=10)
+        if use_cgroups:
+            for student in usable:
+                if sandbox.memory_exceeded(batch, student):
+                    results[student].messages.append(f"hit the memory limit ({limits.memory_mb} MB): its kernel was killed")
+            sandbox.remove_cgroups(batch)
+        log = "".join(log_lines)
+        (scratch / "autograde.log").write_text(log)
+        done = _graded_students(scratch, assignment)
+        unfinished = [s for s in usable if s not in done]
+        for student in usable:
+            res = results[student]
+            res.scratch = scratch
+            if student in done:
+                res.messages += _explain(scratch / "autograded" / student / assignment)
+        if timed_out and len(usable) > 1:
+            # Grade the unfinished ones again, alone, each with its own time budget.
+            for i, student in enumerate(unfinished):
+                retry = autograde_batch(course, assignment, [student], expected, work, limits, f"{batch}r{i}", use_sandbox)
+                results[student] = retry[0]
+                results[student].messages.insert(0, "batch ran out of time; graded again alone")
+            unfinished = []
+        for student in unfinished:
+            res = results[student]
+            if timed_out:
+                res.status = "timed out"
+                res.messages.append(f"stopped after {budget} s (time limit for the submission); scored 0")
+            else:
+                res.status = "not graded"
+                res.messages.append(f"nbgrader could not grade it (kernel died or notebook unusable); scored 0; log: {scratch / 'autograde.log'}")
+    elapsed = time.perf_counter() - start
+    for res in results.values():
+        res.seconds = res.seconds or elapsed / max(1, len(students))
+    return [results[s] for s in students]
+
+
+KNOWN_ERRORS = {
+    "DeadKernelError": "the kernel died (killed itself, or a resource limit killed it)",
+    "CellTimeoutError": "a cell ran past the per-cell time limit",
+    "MemoryError": "ran out of memory",
+    "URLError": "tried to reach the network (blocked)",
+    "ConnectionRefusedError": "tried to reach the network (blocked)",
+    "gaierror": "tried to reach the network (blocked)",
+    "PermissionError": "tried to write outside its folder (blocked)",
+    "FileNotFoundError": "tried to open a file it cannot see (e.g. another student's work or the instructor's files)",
+    "NotImplementedError": "left an answer stub",
+}
+
+
+def _explain(folder: Path) -> list[str]:
+    """Short notes on what went wrong in the autograded notebooks (error names per cell)."""
+    notes: list[str] = []
+    for nb_path in sorted(folder.glob("*.ipynb")):
+        try:
+            nb = nbformat.read(nb_path, as_version=4)
+        except Exception:
+            continue
+        seen = {}
+        for cell in nb.cells:
+            for out in cell.get("outputs", []):
+                if out.get("output_type") == "error":
+                    seen.setdefault(out.get("ename", "Error"), 0)
+                    seen[out.get("ename", "Error")] += 1
+        for ename, count in sorted(seen.items()):
+            why = KNOWN_ERRORS.get(ename)
+            notes.append(f"{nb_path.name}: {count} cell(s) raised {ename}" + (f" ({why})" if why else ""))
+    return notes
+
+
+# --------------------------------------------------------------------------- merging (one writer)
+
+
+def merge_into_gradebook(course: Path, assignment: str, result: SubmissionResult, expected: list[str]) -> None:
+    """Copy one student's grades from its scratch gradebook into the course gradebook."""
+    import warnings
+
+    from nbgrader.api import Gradebook, MissingEntry
+
+    with warnings.catch_warnings(), Gradebook(f"sqlite:///{course / 'gradebook.db'}") as main:
+        warnings.simplefilter("ignore")  # SQLAlchemy's autoflush notices from nbgrader's API
+        main.update_or_create_student(result.student)
+        # Update, never remove: a re-run must keep the scores entered by hand in formgrader.
+        sub = main.update_or_create_submission(assignment, result.student)
+        scratch_db = result.scratch / "gradebook.db" if result.scratch else None
+        copied = False
+        if result.status == "graded" and scratch_db and scratch_db.exists():
+            with Gradebook(f"sqlite:///{scratch_db}") as other:
+                try:
+                    theirs_sub = other.find_submission(assignment, result.student)
+                    sub.timestamp = theirs_sub.timestamp  # from timestamp.txt: late penalties use it
+                    copied = True
+                except MissingEntry:
+                    result.messages.append("no grades recorded by nbgrader; scored 0")
+                if copied:
+                    for nb_name in expected:
+                        notebook = nb_name[:-len(".ipynb")]
+                        for grade in main.find_submission_notebook(notebook, assignment, result.student).grades:
+                            try:
+                                theirs = other.find_grade(grade.cell.name, notebook, assignment, result.student)
+                            except MissingEntry:
+                                continue
+                            zero = nb_name in result.zero_notebooks and not grade.cell.cell_type == "markdown"
+                            grade.auto_score = 0.0 if zero and theirs.auto_score is not None else theirs.auto_score
+                            grade.needs_manual_grade = (theirs.needs_manual_grade or zero) and grade.manual_score is None
+                        for comment in main.find_submission_notebook(notebook, assignment, result.student).comments:
+                            try:
+                                theirs = other.find_comment(comment.cell.name, notebook, assignment, result.student)
+                                comment.auto_comment = theirs.auto_comment
+                            except MissingEntry:
+                                pass
+        # Whatever could not be graded scores 0 on its autograded tests (never "not graded = pass").
+        for nb_name in expected:
+            notebook = nb_name[:-len(".ipynb")]
+            for grade in main.find_submission_notebook(notebook, assignment, result.student).grades:
+                is_test = grade.cell.cell_type == "code" and not _is_solution(main, grade.cell.name, notebook, assignment)
+                if is_test and grade.auto_score is None:
+                    grade.auto_score = 0.0
+        main.db.commit()
+    if result.scratch:
+        src = result.scratch / "autograded" / result.student / assignment
+        dst = course / "autograded" / result.student / assignment
+        if src.is_dir() and any(src.glob("*.ipynb")):
+            shutil.rmtree(dst, ignore_errors=True)
+            shutil.copytree(src, dst)
+
+
+def _is_solution(gb, cell_name: str, notebook: str, assignment: str) -> bool:
+    from nbgrader.api import MissingEntry
+
+    try:
+        gb.find_solution_cell(cell_name, notebook, assignment)
+        return True
+    except MissingEntry:
+        return False
+
+
+# --------------------------------------------------------------------------- item analysis
+
+
+def item_analysis(course: Path, assignment: str) -> list[dict]:
+    """Per autograded test: share of students passing it and its discrimination.
+
+    Discrimination is the correlation between passing the item (0/1) and the
+    student's score on the rest of the assignment's autograded tests (the
+    corrected item-total, or point-biserial, correlation); it is empty when
+    either varies not at all.
+    """
+    from nbgrader.api import Gradebook
+
+    rows: dict[str, dict[str, float]] = {}
+    maxima: dict[str, float] = {}
+    with Gradebook(f"sqlite:///{course / 'gradebook.db'}") as gb:
+        asg = gb.find_assignment(assignment)
+        for nb in asg.notebooks:
+            for cell in nb.grade_cells:
+                if cell.cell_type == "code" and not _is_solution(gb, cell.name, nb.name, assignment):
+                    maxima[f"{nb.name}/{cell.name}"] = cell.max_score
+        for sub in gb.assignment_submissions(assignment):
+            scores = {}
+            for nbs in sub.notebooks:
+                for grade in nbs.grades:
+                    key = f"{nbs.notebook.name}/{grade.cell.name}"
+                    if key in maxima:
+                        scores[key] = grade.auto_score or 0.0
+            rows[sub.student.id] = scores
+    students = sorted(rows)
+    out = []
+    for item, max_score in maxima.items():
+        passed = [1.0 if rows[s].get(item, 0.0) >= max_score else 0.0 for s in students]
+        rest = [sum(v for k, v in rows[s].items() if k != item) for s in students]
+        out.append(
+            {
+                "item": item.split("/", 1)[1],
+                "notebook": item.split("/", 1)[0],
+                "points": max_score,
+                "students": len(students),
+                "share_passing": round(sum(passed) / len(students), 3) if students else None,
+                "discrimination": _corr(passed, rest),
+            }
+        )
+    return out
+
+
+def _corr(xs: list[float], ys: list[float]) -> float | None:
+    n = len(xs)
+    if n < 2:
+        return None
+    mx, my = sum(xs) / n, sum(ys) / n
+    sxx = sum((x - mx) ** 2 for x in xs)
+    syy = sum((y - my) ** 2 for y in ys)
+    if sxx == 0 or syy == 0:
+        return None
+    return round(sum((x - mx) * (y - my) for x, y in zip(xs, ys)) / (sxx * syy) ** 0.5, 3)
+
+
+def write_item_report(items: list[dict], out_csv: Path, out_html: Path, assignment: str) -> None:
+    import plotly.graph_objects as go
+    from plotly.subplots import make_subplots
+
+    from .plotting import OKABE_ITO
+
+    out_csv.parent.mkdir(parents=True, exist_ok=True)
+    with open(out_csv, "w", newline="", encoding="utf-8") as fh:
+        writer = csv.DictWriter(fh, fieldnames=["notebook", "item", "points", "students", "share_passing", "discrimination"], lineterminator="\n")
+        writer.writeheader()
+        writer.writerows(items)
+    labels = [i["item"] for i in items]
+    fig = make_subplots(rows=1, cols=2, subplot_titles=("Share of students passing", "Discrimination (item vs rest)"))
+    fig.add_trace(go.Bar(x=[i["share_passing"] for i in items], y=labels, orientation="h", marker_color=OKABE_ITO[0], name="share passing"), 1, 1)
+    fig.add_trace(go.Bar(x=[i["discrimination"] if i["discrimination"] is not None else 0 for i in items], y=labels, orientation="h", marker_color=OKABE_ITO[1], name="discrimination"), 1, 2)
+    fig.update_xaxes(range=[0, 1], row=1, col=1)
+    fig.update_xaxes(range=[-1, 1], row=1, col=2)
+    fig.update_layout(title=f"Item analysis: {assignment}", showlegend=False, height=200 + 40 * len(items), template="plotly_white")
+    # plotly.js is written next to the report (include_plotlyjs="directory"): it opens offline.
+    fig.write_html(out_html, include_plotlyjs="directory", full_html=True)
+
+
+# --------------------------------------------------------------------------- feedback without secrets
+
+
+def redact_notebook(nb) -> None:
+    """Remove hidden tests and tracebacks from a graded notebook before it goes to a student.
+
+    Test cells keep their visible part; their error outputs keep the exception's
+    name and message but not the traceback (which would quote hidden lines).
+    """
+    for cell in nb.cells:
+        if not grading.is_autograder_test(cell):
+            continue
+        kept, hidden = [], False
+        for line in cell.source.splitlines():
+            s = line.strip()
+            if s.startswith(grading.BEGIN_HIDDEN):
+                hidden = True
+                kept.append("# (hidden tests were run here; their code is not shown)")
+                continue
+            if s.startswith(grading.END_HIDDEN):
+                hidden = False
+                continue
+            if not hidden:
+                kept.append(line)
+        cell.source = "\n".join(kept)
+        for out in cell.get("outputs", []):
+            if out.get("output_type") == "error":
+                message = out.get("evalue") or "a test did not pass"
+                out["traceback"] = [f"{out.get('ename', 'Error')}: {message}"]
+
+
+def _feedback_config(course: Path) -> Path:
+    """A config folder (for JUPYTER_CONFIG_PATH) that adds the redaction to generate_feedback."""
+    folder = course / "reports" / ".feedback-config"
+    folder.mkdir(parents=True, exist_ok=True)
+    cfg = folder / "nbgrader_config.py"
+    cfg.write_text(
+        "c = get_config()  # noqa: F821\n"
+        "from nbgrader.preprocessors import GetGrades\n"
+        "from nbconvert.preprocessors import CSSHTMLHeaderPreprocessor\n"
+        "from civicspace.autograde import RedactHiddenTestsPreprocessor\n"
+        "c.GenerateFeedback.preprocessors = [RedactHiddenTestsPreprocessor, GetGrades, CSSHTMLHeaderPreprocessor]\n"
+    )
+    return folder
+
+
+#: Longest text kept per output (characters) and largest image kept (bytes of base64).
+MAX_OUTPUT_CHARS = 20_000
+MAX_IMAGE_CHARS = 2_000_000
+
+
+def truncate_outputs(nb) -> int:
+    """Cap the size of every output in ``nb``; return how many outputs were cut."""
+    cut = 0
+
+    def shorten(text):
+        nonlocal cut
+        if isinstance(text, list):
+            text = "".join(text)
+        if len(text) > MAX_OUTPUT_CHARS:
+            cut += 1
+            return text[:MAX_OUTPUT_CHARS] + f"\n... [{len(text) - MAX_OUTPUT_CHARS} characters removed by the grader]"
+        return text
+
+    for cell in nb.cells:
+        for out in cell.get("outputs", []):
+            if "text" in out:
+                out["text"] = shorten(out["text"])
+            for mime, value in list(out.get("data", {}).items()):
+                if mime.startswith("image/") and len(value) > MAX_IMAGE_CHARS:
+                    out["data"][mime] = ""
+                    out["data"]["text/plain"] = "[image removed by the grader: too large]"
+                    cut += 1
+                elif isinstance(value, (str, list)):
+                    out["data"][mime] = shorten(value)
+            if out.get("output_type") == "error":
+                out["evalue"] = shorten(out.get("evalue", ""))
+                out["traceback"] = [shorten(t) for t in out.get("traceback", [])][:200]
+    return cut
+
+
+try:  # the preprocessor classes are only needed where nbgrader is installed
+    from nbgrader.preprocessors import NbGraderPreprocessor
+
+    class TruncateOutputsPreprocessor(NbGraderPreprocessor):
+        """nbgrader preprocessor form of :func:`truncate_outputs` (used by autograde)."""
+
+        def preprocess(self, nb, resources):
+            truncate_outputs(nb)
+            return nb, resources
+
+    class RedactHiddenTestsPreprocessor(NbGraderPreprocessor):
+        """nbgrader preprocessor form of :func:`redact_notebook` (used by generate_feedback)."""
+
+        def preprocess(self, nb, resources):
+            redact_notebook(nb)
+            return nb, resources
+except ImportError:  # pragma: no cover
+    pass
+
+
+# --------------------------------------------------------------------------- the whole pipeline
+
+
+@dataclass
+class GradingReport:
+    assignment: str
+    results: list[SubmissionResult]
+    grades_csv: Path
+    items_csv: Path
+    items_html: Path
+    log: Path
+    seconds: float
+    timings: dict[str, float] = field(default_factory=dict)
+
+
+def grade(
+    assignment: str, course: Path | None = None, workers: int = 2, limits: sandbox.Limits = sandbox.Limits(),
+    use_sandbox: bool = True, progress: bool = True,
+) -> GradingReport:
+    """Generate, autograde (sandboxed, parallel), give feedback, export and analyse ``assignment``."""
+    start = time.perf_counter()
+    course = Path(course or repo_root() / "autograder").resolve()
+    if use_sandbox:
+        sandbox.bwrap()  # fail early with an install hint
+    timings: dict[str, float] = {}
+    mark = time.perf_counter()
+
+    def lap(name: str) -> None:
+        nonlocal mark
+        now = time.perf_counter()
+        timings[name] = round(now - mark, 2)
+        mark = now
+
+    nbgrader(course, "generate_assignment", assignment, "--force", "--log-level=WARN")
+    lap("generate")
+    expected = sorted(p.name for p in (course / "release" / assignment).glob("*.ipynb"))
+    submitted = course / "submitted"
+    students = sorted(p.parent.name for p in submitted.glob(f"*/{assignment}") if p.is_dir()) if submitted.exists() else []
+    reports = course / "reports"
+    reports.mkdir(exist_ok=True)
+    bar = Progress(len(students), enabled=progress)
+    results: list[SubmissionResult] = []
+    with tempfile.TemporaryDirectory(prefix=f"civicspace-grade-{assignment}-") as tmp:
+        work = Path(tmp)
+        batches = [students[i::max(1, workers)] for i in range(max(1, workers))]
+        batches = [b for b in batches if b]
+        run_id = f"{os.getpid()}-{int(time.time())}"
+        with ThreadPoolExecutor(max_workers=max(1, len(batches))) as pool:
+            futures = {
+                pool.submit(autograde_batch, course, assignment, b, expected, work, limits, f"{run_id}-b{i}", use_sandbox, bar): b
+                for i, b in enumerate(batches)
+            }
+            for fut in as_completed(futures):
+                try:
+                    results += fut.result()
+                except Exception as exc:  # the batch goes on whatever one submission does
+                    results += [SubmissionResult(s, "not graded", [f"grading error: {type(exc).__name__}: {exc}"]) for s in futures[fut]]
+        bar.done = bar.total - 1
+        bar.step("done")
+        lap("autograde")
+        # One writer: merge the scratch gradebooks one after the other.
+        for res in sorted(results, key=lambda r: r.student):
+            merge_into_gradebook(course, assignment, res, expected)
+    results.sort(key=lambda r: r.student)
+    lap("merge")
+    grades_csv, items_csv, items_html = feedback_and_reports(course, assignment)
+    lap("feedback, export, item analysis")
+    log = reports / f"{assignment}_grading.log"
+    log.write_text("\n".join(r.log_line() for r in results) + "\n", encoding="utf-8")
+    return GradingReport(assignment, results, grades_csv, items_csv, items_html, log, time.perf_counter() - start, timings)
+
+
+def feedback_and_reports(course: Path, assignment: str) -> tuple[Path, Path, Path]:
+    """Feedback without hidden tests, nbgrader's grades CSV and the item analysis.
+
+    Run it again after grading written answers in formgrader (``civicspace
+    feedback``): never plain ``nbgrader generate_feedback``, which copies hidden
+    tests into what students receive.
+    """
+    course = Path(course).resolve()
+    reports = course / "reports"
+    reports.mkdir(exist_ok=True)
+    nbgrader(
+        course, "generate_feedback", assignment, "--force", "--log-level=WARN",
+        env=_env({"JUPYTER_CONFIG_PATH": str(_feedback_config(course))}),
+    )
+    grades_csv = reports / f"{assignment}_grades.csv"
+    nbgrader(course, "export", f"--to={grades_csv}", "--log-level=WARN")
+    items = item_analysis(course, assignment)
+    items_csv, items_html = reports / f"{assignment}_item_analysis.csv", reports / f"{assignment}_item_analysis.html"
+    write_item_report(items, items_csv, items_html, assignment)
+    return grades_csv, items_csv, items_html
+
+
+def scores(course: Path, assignment: str) -> dict[str, tuple[float, float]]:
+    """(autograded score, max autograded score) per student, from the course gradebook."""
+    from nbgrader.api import Gradebook
+
+    with Gradebook(f"sqlite:///{course / 'gradebook.db'}") as gb:
+        return {s.student.id: (s.code_score, s.max_code_score) for s in gb.assignment_submissions(assignment)}

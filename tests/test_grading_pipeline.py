@@ -1,0 +1,219 @@
+"""The instructor's grading pipeline against hostile submissions.
+
+One batch, graded by `civicspace.autograde.grade` with the sandbox on: three
+honest controls (solution, blank, partly correct) and twenty hostile
+submissions. Each hostile one is the full solution with an attack placed in its
+last answer (question 4, 2 of 10 autograded points) or in its file, so a
+contained attack leaves an honest 8/10 (or 0 where the kernel dies or the
+notebook is unusable). For every case: a sensible score, a log line saying what
+happened, the batch completes, the controls' grades are what they are when
+graded alone, and the gradebook and the other students' files are intact.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import shutil
+import sqlite3
+from pathlib import Path
+
+import nbformat
+import pytest
+
+from civicspace import autograde, grading, sandbox
+from conftest import ROOT, env_with_bin
+
+pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("grading")]
+
+A = "ch01_foundations"
+NB = f"{A}.ipynb"
+LIMITS = sandbox.Limits(cell_timeout=8, notebook_timeout=240, cpu_seconds=60, memory_mb=1024, max_processes=64)
+
+
+def _replace_answer(nb, grade_id: str, code: str):
+    for cell in nb.cells:
+        if grading.nbgrader_meta(cell).get("grade_id") == grade_id:
+            cell.source = code
+            return nb
+    raise KeyError(grade_id)
+
+
+SOLVED_Q4 = """_iccpr = treaties[(treaties["treaty"] == "ICCPR") & (treaties["status"] == "party")]
+late_joiners = sorted(str(code) for code in _iccpr.loc[_iccpr["year"] > 2000, "iso3"])"""
+
+
+def hostile_cases(course: Path) -> dict[str, tuple]:
+    """name -> (how to make the file, allowed autograded scores out of 10, words the log must contain)."""
+    secret = course.parent / "exercises" / A / NB
+    other = course / "submitted" / "control_solution" / A / NB
+    gradebook = course / "gradebook.db"
+
+    def q4(code):
+        return ("q4", code)
+
+    return {
+        "infinite_loop": (q4("while True:\n    pass"), {8}, ["CellTimeoutError"]),
+        "sleep_past_limit": (q4("import time\ntime.sleep(10_000)"), {8}, ["CellTimeoutError"]),
+        "memory_bomb": (q4("blocks = []\nwhile True:\n    blocks.append(bytearray(50 * 1024 * 1024))"), {0, 8}, ["memory"]),
+        "fork_bomb": (q4("import os\nwhile True:\n    os.fork()"), {0, 8}, ["BlockingIOError|died|not grade"]),
+        "network_call": (q4("import urllib.request\nurllib.request.urlopen('http://93.184.216.34', timeout=5)\n" + SOLVED_Q4), {8}, ["network"]),
+        "read_instructor_source": (q4(f"import json\nsrc = json.load(open({str(secret)!r}))\nexec(''.join(src['cells'][13]['source']))"), {8}, ["FileNotFoundError"]),
+        "read_hidden_tests_gradebook": (q4(f"import sqlite3\nprint(sqlite3.connect({str(gradebook)!r}, uri=False).execute('select * from source_cell').fetchall())\n" + SOLVED_Q4), {8}, ["OperationalError|FileNotFoundError"]),
+        "read_other_student": (q4(f"print(open({str(other)!r}).read()[:100])\n" + SOLVED_Q4), {8}, ["FileNotFoundError"]),
+        "write_other_student": (q4(f"open({str(other)!r}, 'w').write('{{}}')\n" + SOLVED_Q4), {8}, ["FileNotFoundError|PermissionError|OSError"]),
+        "write_gradebook": (q4(f"open({str(gradebook)!r}, 'w').write('pwned')\n" + SOLVED_Q4), {8}, ["FileNotFoundError|PermissionError|OSError"]),
+        "delete_gradebook": (q4(f"import os\nos.remove({str(gradebook)!r})\n" + SOLVED_Q4), {8}, ["FileNotFoundError|PermissionError|OSError"]),
+        "edit_locked_test": ("edit_test", {2}, ["AssertionError"]),
+        "delete_locked_test": ("delete_test", {8, 10, 0}, ["graded|not grade"]),
+        "delete_answer_cell": ("delete_answer", {8}, ["NameError"]),
+        "corrupt_json": ("corrupt", {0}, ["not a valid notebook"]),
+        "wrong_file_name": ("wrong_name", {0}, ["wrong notebook file name"]),
+        "empty_notebook": ("empty", {0}, ["no graded cells"]),
+        "huge_output": (q4("print('x' * 100_000_000)\n" + SOLVED_Q4), {10}, ["graded"]),
+        "kernel_kills_itself": (q4("import os, signal\nos.kill(os.getpid(), signal.SIGKILL)"), {0, 8}, ["died|not grade|DeadKernel"]),
+        "monkeypatch_test_helpers": (q4("cs.treaties.parties_in_year = lambda *a, **k: None\ncs.data.load_treaty_ratification = lambda: treaties\n" + SOLVED_Q4), {0}, ["reassigns"]),
+        "suppress_tracebacks_wrong_answer": ("suppress_tb", {2}, ["graded"]),
+        "odd_unicode_and_long_lines": (q4("# " + "\u202e\u200b\U0001F600 ünïcødé " * 20000 + "\nlabel = 'مرحبا 你好 \\u0000 \\x00'\n" + SOLVED_Q4), {10}, ["graded"]),
+    }
+
+
+def build_submission(kind, release, source, folder: Path) -> None:
+    folder.mkdir(parents=True, exist_ok=True)
+    solved = grading.fill_answers(release, source, {"q1_answer", "q2_answer", "q3_answer", "q4_answer"})
+    if isinstance(kind, tuple):
+        _replace_answer(solved, "q4_answer", kind[1])
+        nbformat.write(solved, folder / NB)
+        return
+    if kind == "edit_test":
+        _replace_answer(solved, "q1_answer", "iccpr_parties = 0")
+        for cell in solved.cells:
+            if grading.nbgrader_meta(cell).get("grade_id") == "correct_iccpr_parties":
+                cell.source = "pass  # all good"
+        nbformat.write(solved, folder / NB)
+    elif kind == "delete_test":
+        solved.cells = [c for c in solved.cells if grading.nbgrader_meta(c).get("grade_id") != "correct_late_joiners"]
+        nbformat.write(solved, folder / NB)
+    elif kind == "delete_answer":
+        solved.cells = [c for c in solved.cells if grading.nbgrader_meta(c).get("grade_id") != "q4_answer"]
+        nbformat.write(solved, folder / NB)
+    elif kind == "corrupt":
+        (folder / NB).write_text('{"cells": [ this is not JSON', encoding="utf-8")
+    elif kind == "wrong_name":
+        nbformat.write(solved, folder / "my_homework.ipynb")
+    elif kind == "empty":
+        nbformat.write(nbformat.v4.new_notebook(), folder / NB)
+    elif kind == "suppress_tb":
+        _replace_answer(
+            solved, "q1_answer",
+            "ip = get_ipython()\nip.showtraceback = lambda *a, **k: None\nip._showtraceback = lambda *a, **k: None\niccpr_parties = 0",
+        )
+        nbformat.write(solved, folder / NB)
+    else:
+        raise ValueError(kind)
+
+
+def _digest(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+@pytest.fixture(scope="module")
+def graded_batch(tmp_path_factory):
+    work = tmp_path_factory.mktemp("course")
+    course = work / "autograder"
+    course.mkdir()
+    shutil.copyfile(ROOT / "autograder" / "nbgrader_config.py", course / "nbgrader_config.py")
+    shutil.copytree(ROOT / "exercises" / A, work / "exercises" / A)
+    autograde.nbgrader(course, "generate_assignment", A, "--force", "--log-level=WARN", env=env_with_bin())
+    source = nbformat.read(work / "exercises" / A / NB, as_version=4)
+    release = nbformat.read(course / "release" / A / NB, as_version=4)
+    controls = {
+        "control_solution": grading.fill_answers(release, source, {"q1_answer", "q2_answer", "q3_answer", "q4_answer"}),
+        "control_blank": release,
+        "control_partial": grading.fill_answers(release, source, {"q1_answer"}),
+    }
+    for student, nb in controls.items():
+        (course / "submitted" / student / A).mkdir(parents=True)
+        nbformat.write(nb, course / "submitted" / student / A / NB)
+    cases = hostile_cases(course)
+    for name, (kind, _, _) in cases.items():
+        build_submission(kind, release, source, course / "submitted" / name / A)
+    before = {p: _digest(p) for p in (course / "submitted").rglob("*") if p.is_file()}
+    report = autograde.grade(A, course, workers=2, limits=LIMITS, use_sandbox=True, progress=False)
+    return {"course": course, "report": report, "cases": cases, "before": before, "controls": list(controls)}
+
+
+def _scores(batch):
+    return autograde.scores(batch["course"], A)
+
+
+def test_the_batch_completes_with_every_student_graded_or_explained(graded_batch):
+    results = {r.student: r for r in graded_batch["report"].results}
+    expected = set(graded_batch["cases"]) | set(graded_batch["controls"])
+    assert set(results) == expected
+    assert set(_scores(graded_batch)) == expected, "every submission has a gradebook entry"
+
+
+def test_controls_score_as_when_graded_alone(graded_batch):
+    s = _scores(graded_batch)
+    assert s["control_solution"] == (10.0, 10.0)
+    assert s["control_blank"] == (0.0, 10.0)
+    assert s["control_partial"] == (2.0, 10.0)
+
+
+@pytest.mark.parametrize("case", sorted(hostile_cases(Path("/x/autograder"))))
+def test_hostile_submission_is_contained(graded_batch, case):
+    kind, allowed, words = graded_batch["cases"][case]
+    score, max_score = _scores(graded_batch)[case]
+    result = next(r for r in graded_batch["report"].results if r.student == case)
+    assert max_score == 10.0
+    assert score in allowed, f"{case}: scored {score}, expected one of {allowed}; log: {result.log_line()}"
+    import re
+
+    line = result.log_line()
+    for pattern in words:
+        assert re.search(pattern, line), f"{case}: the log does not say what happened: {line}"
+
+
+def test_no_submission_changed_another_students_files(graded_batch):
+    for path, digest in graded_batch["before"].items():
+        assert path.exists() and _digest(path) == digest, f"{path} was changed during grading"
+
+
+def test_gradebook_is_intact(graded_batch):
+    db = graded_batch["course"] / "gradebook.db"
+    with sqlite3.connect(db) as con:
+        assert con.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+        students = {r[0] for r in con.execute("select id from student")}
+    assert students == set(graded_batch["cases"]) | set(graded_batch["controls"])
+
+
+def test_feedback_has_no_hidden_test_source(graded_batch):
+    course = graded_batch["course"]
+    secrets = grading.secret_lines(nbformat.read(course.parent / "exercises" / A / NB, as_version=4))
+    hidden = [s for s in secrets if s.startswith(("assert", "_expected", "_fresh", "for _", "_got", "_rows", "_counts"))]
+    assert hidden
+    feedback = list((course / "feedback").rglob("*.html"))
+    assert len(feedback) >= 3
+    failing = (course / "feedback" / "control_partial" / A / f"{A}.html").read_text(encoding="utf-8")
+    assert "hidden tests were run here" in failing
+    for page in feedback:
+        text = page.read_text(encoding="utf-8")
+        import html
+
+        leaked = [s for s in hidden if s in text or html.escape(s) in text]
+        assert leaked == [], f"{page}: hidden test source in feedback: {leaked[:2]}"
+
+
+def test_instructor_outputs(graded_batch):
+    report = graded_batch["report"]
+    assert report.grades_csv.exists() and "control_solution" in report.grades_csv.read_text()
+    import csv
+
+    items = list(csv.DictReader(report.items_csv.open()))
+    assert [i["item"] for i in items] == ["correct_iccpr_parties", "correct_parties_by_year", "correct_status_table", "correct_late_joiners"]
+    assert all(0 <= float(i["share_passing"]) <= 1 for i in items)
+    html_report = report.items_html.read_text(encoding="utf-8")
+    assert "Item analysis" in html_report and (report.items_html.parent / "plotly.min.js").exists()
+    assert "cdn.plot.ly" not in html_report
+    log = report.log.read_text(encoding="utf-8")
+    assert all(name in log for name in graded_batch["cases"])
