@@ -107,19 +107,29 @@ def execute_chapter(doc: str):
     """Execute a chapter (MyST markdown) as Jupyter would, every cell included; cached per session.
 
     Unlike the book build, cells tagged ``skip-execution`` (the live widgets) run too.
+    The kernel runs from a separate Python process: driving it from a process that
+    also runs Playwright's event loop (the browser tests) can deadlock nbclient.
     """
     if doc not in _executed:
-        import jupytext
-        from nbclient import NotebookClient
+        import tempfile
 
-        nb = jupytext.read(ROOT / f"{doc}.md")
-        client = NotebookClient(
-            nb,
-            timeout=600,
-            kernel_name="python3",
-            resources={"metadata": {"path": str((ROOT / doc).parent)}},
-            skip_cells_with_tag="civicspace-never-skip",
+        import nbformat
+
+        script = (
+            "import sys, jupytext, nbformat\n"
+            "from nbclient import NotebookClient\n"
+            "nb = jupytext.read(sys.argv[1])\n"
+            "NotebookClient(nb, timeout=600, kernel_name='python3', skip_cells_with_tag='civicspace-never-skip',\n"
+            "               resources={'metadata': {'path': sys.argv[2]}}).execute()\n"
+            "nbformat.write(nb, sys.argv[3])\n"
         )
-        client.execute()
-        _executed[doc] = nb
+        with tempfile.TemporaryDirectory() as tmp:
+            out = Path(tmp) / "executed.ipynb"
+            res = subprocess.run(
+                [sys.executable, "-c", script, str(ROOT / f"{doc}.md"), str((ROOT / doc).parent), str(out)],
+                env=env_with_bin(), capture_output=True, text=True, timeout=900,
+            )
+            if res.returncode != 0:
+                raise AssertionError(f"{doc} failed to execute:\n{res.stderr[-4000:]}")
+            _executed[doc] = nbformat.read(out, as_version=4)
     return _executed[doc]

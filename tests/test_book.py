@@ -123,10 +123,15 @@ def test_chromium_every_page_offline_drawn_and_accessible(browser, site_url, boo
                     box = fig.bounding_box()
                     if fig.query_selector(".main-svg") is None or not box or box["width"] < 300 or box["height"] < 200:
                         problems.append(f"{rel}: figure {fig.get_attribute('id')} not drawn ({box})")
-                for geo in page.query_selector_all(".cs-plotly-target .geo"):
-                    n_countries = len(geo.query_selector_all("path.choroplethlocation"))
-                    if n_countries < 150:
-                        problems.append(f"{rel}: only {n_countries} countries drawn: topology not loaded?")
+                # Maps: every location of each choropleth was drawn (the world topology loaded).
+                for gd in page.query_selector_all(".cs-plotly-target"):
+                    wanted, drawn = gd.evaluate(
+                        "gd => [(gd.data || []).filter(t => t.type === 'choropleth')"
+                        ".reduce((n, t) => n + (t.locations || []).length, 0),"
+                        " gd.querySelectorAll('path.choroplethlocation').length]"
+                    )
+                    if wanted and drawn < 0.95 * wanted:
+                        problems.append(f"{rel}: {drawn} of {wanted} map locations drawn: topology not loaded?")
                 for fig in page.query_selector_all(".cs-plotly"):
                     if not (fig.get_attribute("aria-label") or "").strip():
                         problems.append(f"{rel}: a figure has no accessible description")

@@ -10,8 +10,8 @@ Notebooks stay thin: they import this package and call one function per step, e.
 
 from __future__ import annotations
 
-from . import authoritarian, countries, data, datadoc, democracy, figures, grading, treaties, upr, widgets
+from . import authoritarian, countries, data, datadoc, democracy, escalation, fatf, figures, grading, laws, responses, treaties, upr, widgets
 from .plotting import setup_notebook
 
-__all__ = ["authoritarian", "democracy", "upr", "countries", "data", "datadoc", "figures", "grading", "treaties", "widgets", "setup_notebook"]
+__all__ = ["authoritarian", "democracy", "escalation", "fatf", "laws", "responses", "upr", "countries", "data", "datadoc", "figures", "grading", "treaties", "widgets", "setup_notebook"]
 __version__ = "0.1.0"

@@ -334,3 +334,8 @@ def load_ilo_uzbekistan_monitoring() -> pd.DataFrame:
 def load_case_timelines() -> pd.DataFrame:
     """Dated events of escalation cases (Amnesty International in Russia and comparisons), each with its stage and source."""
     return load("case_timelines")
+
+
+def load_fatf_r8_timeline() -> pd.DataFrame:
+    """Curated timeline of FATF Recommendation 8 on non-profit organisations (2001–2023) and AML/CFT measures used against NGOs (2018–2025), each with its track, type and source."""
+    return load("fatf_r8_timeline")

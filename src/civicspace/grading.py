@@ -20,8 +20,9 @@ import nbformat
 BEGIN_SOLUTION, END_SOLUTION = "### BEGIN SOLUTION", "### END SOLUTION"
 BEGIN_HIDDEN, END_HIDDEN = "### BEGIN HIDDEN TESTS", "### END HIDDEN TESTS"
 GRADE_ID_RE = re.compile(r"^[a-z][a-z0-9_]*$")
-#: Lines shorter than this are too generic to count as leaked (e.g. ")" or "else:").
-MIN_SECRET_LEN = 12
+#: Lines shorter than this are too generic to count as leaked (e.g. ".astype(int)", which
+#: chapters use too); longer solution or hidden-test lines must appear nowhere students look.
+MIN_SECRET_LEN = 20
 
 
 def nbgrader_meta(cell) -> dict:

@@ -1,0 +1,243 @@
+"""civicspace.fatf: the R8 timeline helpers, the proportionality checker, its figures and its widget."""
+
+from __future__ import annotations
+
+import pandas as pd
+import plotly.graph_objects as go
+import pytest
+
+from civicspace import data, fatf
+from civicspace.plotting import OKABE_ITO
+
+
+@pytest.fixture(scope="module")
+def timeline() -> pd.DataFrame:
+    return data.load("fatf_r8_timeline")
+
+
+@pytest.fixture
+def tiny() -> pd.DataFrame:
+    """A hand-made timeline: two standards, one guidance paper, three national events."""
+    return pd.DataFrame(
+        {
+            "event_id": ["fatf-2001-special-recommendations", "fatf-2012-recommendation-8", "g-2015",
+                         "x-2018-freeze", "x-2020-halt", "y-2024-law"],
+            "date": ["2001-10-30", "2012-02-16", "2015-06", "2018-10-25", "2020-09-29", "2024-01-05"],
+            "year": [2001, 2012, 2015, 2018, 2020, 2024],
+            "track": ["FATF", "FATF", "FATF", "national", "national", "national"],
+            "event_type": ["standard", "standard", "guidance", "enforcement", "outcome", "law"],
+            "title": ["a", "b", "c", "d", "e", "f"],
+        }
+    )
+
+
+# --------------------------------------------------------------------------- timeline helpers
+
+
+def test_to_timestamp_reads_partial_dates():
+    assert fatf.to_timestamp("2016-06") == pd.Timestamp("2016-06-01")
+    assert fatf.to_timestamp("2001") == pd.Timestamp("2001-01-01")
+    assert fatf.to_timestamp("2023-11-16") == pd.Timestamp("2023-11-16")
+    with pytest.raises(ValueError):
+        fatf.to_timestamp("June 2016")
+
+
+def test_events_by_type_and_decade_on_a_small_table(tiny):
+    table = fatf.events_by_type_and_decade(tiny)
+    assert list(table.index) == [2000, 2010, 2020]
+    assert list(table.columns) == ["standard", "guidance", "law", "enforcement", "outcome"]
+    assert table.loc[2010, "standard"] == 1 and table.loc[2010, "guidance"] == 1 and table.loc[2010, "enforcement"] == 1
+    assert table.loc[2020, "law"] == 1 and table.loc[2000, "law"] == 0
+    assert int(table.values.sum()) == len(tiny)
+
+
+def test_events_by_type_and_decade_on_the_real_data(timeline):
+    table = fatf.events_by_type_and_decade(timeline)
+    assert int(table.values.sum()) == len(timeline)
+    assert table.loc[2020, "law"] == int(((timeline["event_type"] == "law") & (timeline["year"] >= 2020)).sum())
+
+
+def test_measures_against_ngos_keeps_national_rows_in_date_order(tiny, timeline):
+    rows = fatf.measures_against_ngos(tiny)
+    assert list(rows["event_id"]) == ["x-2018-freeze", "x-2020-halt", "y-2024-law"]
+    real = fatf.measures_against_ngos(timeline)
+    assert (real["track"] == "national").all() and len(real) == int((timeline["track"] == "national").sum())
+    assert list(real["date"]) == sorted(real["date"])
+
+
+def test_days_between(tiny, timeline):
+    assert fatf.days_between(tiny, "x-2018-freeze", "x-2020-halt") == 705
+    assert fatf.days_between(tiny, "x-2020-halt", "x-2018-freeze") == -705
+    with pytest.raises(ValueError):
+        fatf.days_between(tiny, "g-2015", "x-2020-halt")  # month-only date
+    with pytest.raises(KeyError):
+        fatf.days_between(tiny, "nope", "x-2020-halt")
+    assert fatf.days_between(timeline, "amnesty-india-2020-accounts-frozen", "amnesty-india-2020-halt") == 19
+
+
+def test_r8_version_in_force(tiny, timeline):
+    assert fatf.r8_version_in_force(tiny, "2000-01-01") is None
+    assert fatf.r8_version_in_force(tiny, "2001-10-30") == "SR VIII (2001)"
+    assert fatf.r8_version_in_force(tiny, "2012-02-15") == "SR VIII (2001)"
+    assert fatf.r8_version_in_force(tiny, "2018-10-25") == "R8 (2012)"
+    assert fatf.r8_version_in_force(timeline, "2018-10-25") == "R8 (2016)"
+    assert fatf.r8_version_in_force(timeline, "2023-10-31") == "R8 (2016)", "approval is not publication"
+    assert fatf.r8_version_in_force(timeline, "2025-04-11") == "R8 (2023)"
+    versions = fatf.with_r8_version(timeline)
+    assert versions.set_index("event_id").loc["zwe-2025-pvo-amendment", "r8_version"] == "R8 (2023)"
+
+
+def test_chapter_facts(timeline):
+    laws = data.load_restrictive_laws()
+    facts = fatf.chapter_facts(timeline, laws)
+    assert facts["n_events"] == len(timeline) == facts["n_fatf_events"] + facts["n_national_events"]
+    assert facts["n_aml_laws"] == int((laws["type"] == "AML-CFT measure").sum()) == 3
+    assert facts["days_first_freeze_to_halt"] == 705 and facts["days_full_freeze_to_halt"] == 19
+    assert facts["aml_law_countries"].count(" and ") == 1
+    assert facts["n_national_under_2016"] + facts["n_national_under_2023"] == facts["n_national_events"]
+
+
+# --------------------------------------------------------------------------- the checker
+
+
+def test_validate_profile_fills_defaults_and_rejects_bad_values():
+    p = fatf.validate_profile({"activity": "human-rights advocacy"})
+    assert p["safeguards"] == "strong" and p["high_risk_areas"] is False and p["prior_findings"] == "none"
+    with pytest.raises(ValueError):
+        fatf.validate_profile({"activity": "terrorism"})
+    with pytest.raises(ValueError):
+        fatf.validate_profile({"foreign_funding": "yes"})
+    with pytest.raises(ValueError):
+        fatf.validate_profile({"budget": 10})
+
+
+@pytest.mark.parametrize(
+    "profile, level",
+    [
+        ({}, "low"),
+        ({"foreign_funding": True, "activity": "human-rights advocacy"}, "low"),
+        ({"prior_findings": "unproven allegation"}, "low"),
+        ({"high_risk_areas": True}, "elevated"),
+        ({"high_risk_areas": True, "safeguards": "weak"}, "elevated"),
+        ({"high_risk_areas": True, "cash_intensive": True, "safeguards": "weak"}, "high"),
+        ({"prior_findings": "credible evidence"}, "evidence"),
+    ],
+)
+def test_risk_level(profile, level):
+    assert fatf.risk_level(profile) == level
+
+
+def _verdicts(profile) -> dict[str, str]:
+    return dict(fatf.proportionality_check(profile)[["measure", "verdict"]].itertuples(index=False))
+
+
+def test_check_returns_every_measure_with_a_verdict_and_a_reason():
+    table = fatf.proportionality_check({})
+    assert list(table.columns) == ["measure", "verdict", "reason"]
+    assert list(table["measure"]) == fatf.MEASURES
+    assert set(table["verdict"]) <= set(fatf.VERDICTS)
+    assert table["reason"].str.len().gt(30).all()
+    assert table.attrs["risk"] == "low"
+
+
+def test_foreign_funding_and_an_unproven_allegation_change_no_verdict():
+    base = _verdicts({"activity": "human-rights advocacy"})
+    assert _verdicts({"activity": "human-rights advocacy", "foreign_funding": True,
+                      "prior_findings": "unproven allegation"}) == base
+    reasons = fatf.proportionality_check({"prior_findings": "unproven allegation"})["reason"]
+    assert reasons.str.contains("unproven allegation").any()
+
+
+def test_blanket_measures_are_always_disproportionate():
+    for profile in list(fatf.PRESETS.values()) + [{}]:
+        v = _verdicts(profile)
+        assert v["Prior authorisation of all foreign funding"] == "disproportionate"
+        assert v["Treating the NPO as a reporting (obliged) entity"] == "disproportionate"
+        assert v["Outreach and support for self-regulation"] == "supported"
+
+
+def test_targeted_measures_follow_the_risk():
+    low, conflict = _verdicts({}), _verdicts({"high_risk_areas": True})
+    assert low["Risk-based monitoring of this organisation"] == "disproportionate"
+    assert conflict["Risk-based monitoring of this organisation"] == "supported"
+    assert low["Enhanced due diligence on the high-risk activity"] == "disproportionate"
+    assert conflict["Enhanced due diligence on the high-risk activity"] == "supported"
+    assert _verdicts({"cash_intensive": True})["Enhanced due diligence on the high-risk activity"] == "supported"
+
+
+def test_freezes_and_allegations_need_evidence_and_due_process():
+    for measure in ["Freezing the organisation's assets", "Public terrorism-financing allegation or criminal case",
+                    "Suspending its leaders or appointing a trustee", "Bank closes the organisation's accounts (de-risking)"]:
+        assert _verdicts({"high_risk_areas": True, "cash_intensive": True, "safeguards": "weak"})[measure] == "disproportionate"
+        assert _verdicts({"prior_findings": "credible evidence"})[measure] == "only with due process"
+
+
+def test_verdict_matrix_has_one_column_per_profile():
+    m = fatf.verdict_matrix()
+    assert list(m.columns) == list(fatf.PRESETS) and list(m.index) == fatf.MEASURES
+    assert m.loc["Freezing the organisation's assets", "Organisation under credible investigation"] == "only with due process"
+    assert m.loc["Freezing the organisation's assets", "Human-rights NGO with foreign grants"] == "disproportionate"
+    with pytest.raises(ValueError):
+        fatf.verdict_matrix({})
+
+
+# --------------------------------------------------------------------------- figures and widget
+
+
+def _alt(fig: go.Figure) -> str:
+    alt = fig.layout.meta["alt"]
+    assert isinstance(alt, str) and alt.endswith(".") and len(alt) > 40
+    return alt
+
+
+def test_verdict_heatmap():
+    fig = fatf.verdict_heatmap()
+    _alt(fig)
+    (trace,) = fig.data
+    assert trace.type == "heatmap" and len(trace.y) == len(fatf.MEASURES) and len(trace.x) == len(fatf.PRESETS)
+    assert {c for _, c in trace.colorscale} == set(fatf.VERDICT_COLOURS.values()) <= set(OKABE_ITO)
+    flat = [v for row in trace.text for v in row]
+    assert set(flat) <= set(fatf.VERDICT_SHORT.values()), "every cell carries its verdict as text, not only a colour"
+    full = [v for row in trace.customdata for v in row]
+    assert full == [v for row in fatf.verdict_matrix().values.tolist() for v in row]
+    assert [fatf.VERDICT_SHORT[v] for v in full] == flat
+    assert list(trace.y) == fatf.SHORT_MEASURES
+
+
+def test_proportionality_figure_and_dropdown():
+    fig = fatf.proportionality_figure({"prior_findings": "credible evidence"})
+    _alt(fig)
+    assert fig.data[0].type == "table" and "evidence" in fig.layout.title.text
+    assert list(fig.data[0].cells.values[1]) == list(fatf.proportionality_check({"prior_findings": "credible evidence"})["verdict"])
+    many = fatf.proportionality_by_profile()
+    _alt(many)
+    assert len(many.data) == len(fatf.PRESETS)
+    assert [t.visible for t in many.data] == [True] + [False] * (len(fatf.PRESETS) - 1)
+    buttons = many.layout.updatemenus[0].buttons
+    assert [b.label for b in buttons] == list(fatf.PRESETS)
+    assert buttons[2].args[0]["visible"] == [i == 2 for i in range(len(fatf.PRESETS))]
+    assert len(many.to_json()) < 60_000
+
+
+def test_timeline_figure(timeline):
+    fig = fatf.timeline_figure(timeline)
+    alt = _alt(fig)
+    assert str(len(timeline)) in alt
+    assert [t.name for t in fig.data] == ["FATF standard, guidance and review", "AML/CFT measures against NGOs"]
+    assert sum(len(t.x) for t in fig.data) == len(timeline)
+    assert {t.marker.color for t in fig.data} <= set(OKABE_ITO)
+    assert len(fig.layout.shapes) == len(fatf.R8_VERSIONS)
+
+
+def test_widget_redraws_on_each_control():
+    w = fatf.proportionality_checker()
+    assert w.current_table.attrs["risk"] == "low"
+    first = w.current_figure
+    w.controls["prior_findings"].value = "credible evidence"
+    assert w.current_table.attrs["risk"] == "evidence" and w.current_figure is not first
+    assert "only with due process" in set(w.current_table["verdict"])
+    w.controls["prior_findings"].value = "none"
+    w.controls["high_risk_areas"].value = True
+    assert w.current_table.attrs["risk"] == "elevated"
+    assert w.profile["high_risk_areas"] is True
+    assert list(w.current_figure.data[0].cells.values[1]) == list(w.current_table["verdict"])

@@ -1,0 +1,267 @@
+"""Chapter 8 (How NGOs respond): the response planner, its tables, figures and live widget.
+
+Most tests use hand-made scenarios and tables whose answers can be worked out from
+the rules by hand; the last ones check the functions against the real case data.
+"""
+
+import pandas as pd
+import pytest
+
+import civicspace as cs
+from civicspace import responses as rs
+from civicspace.plotting import OKABE_ITO
+
+
+def ids(df):
+    return df["strategy_id"].tolist()
+
+
+# --------------------------------------------------------------------------- catalogue and scenarios
+
+
+def test_catalogue_is_complete_and_consistent():
+    cat = rs.STRATEGIES
+    assert cat["strategy_id"].is_unique
+    assert set(cat["level"]) == set(rs.LEVELS)
+    assert set(cat["purpose"]) == set(rs.PURPOSES)
+    assert cat["source"].str.len().gt(3).all() and cat["rationale"].str.len().gt(20).all()
+    assert set(rs.PURPOSE_COLOURS.values()) <= set(OKABE_ITO)
+
+
+def test_normalise_scenario_accepts_names_and_defaults():
+    s = rs.normalise_scenario({"restriction": "registration", "stage": "legal stigma"})
+    assert s == {"restriction": "registration", "stage": 3, "actor": "domestic", "staff_in_country": True}
+    assert rs.make_scenario("foreign agent", 2, "international", False)["staff_in_country"] is False
+
+
+@pytest.mark.parametrize(
+    "bad",
+    [
+        {"stage": 1},
+        {"restriction": "tax law"},
+        {"restriction": "registration", "stage": 5},
+        {"restriction": "registration", "stage": "arrest"},
+        {"restriction": "registration", "stage": True},
+        {"restriction": "registration", "actor": "donor"},
+    ],
+)
+def test_normalise_scenario_rejects_bad_input(bad):
+    with pytest.raises(ValueError):
+        rs.normalise_scenario(bad)
+
+
+def test_applies_rejects_unknown_strategy():
+    with pytest.raises(KeyError):
+        rs.applies("prayer", {"restriction": "registration"})
+
+
+# --------------------------------------------------------------------------- plan
+
+
+def test_plan_early_registration_law():
+    p = rs.plan({"restriction": "registration", "stage": 1})
+    assert list(p.columns) == ["strategy_id", "strategy", "level", "purpose", "rationale"]
+    assert ids(p) == [
+        "legal_analysis", "strategic_litigation", "rights_poverty", "international_agenda",
+        "secure_records", "compliance_readiness", "education", "partnerships",
+    ]
+    assert "support" not in set(p["purpose"])  # nobody is yet labelled or prosecuted
+
+
+def test_plan_is_sorted_policy_first_then_by_purpose():
+    p = rs.plan(rs.make_scenario("foreign agent", 2, "international"))
+    levels = p["level"].map(rs.LEVELS.index).tolist()
+    assert levels == sorted(levels)
+    for level in rs.LEVELS:
+        purposes = p.loc[p["level"] == level, "purpose"].map(rs.PURPOSES.index).tolist()
+        assert purposes == sorted(purposes)
+
+
+def test_plan_rationale_cites_its_source():
+    p = rs.plan({"restriction": "AML-CFT measure"})
+    row = p.set_index("strategy_id").loc["fatf_standards"]
+    assert row["rationale"].endswith("(Global NPO Coalition on FATF (2016)).")
+    assert "fatf_standards" not in ids(rs.plan({"restriction": "foreign funding"}))
+
+
+def test_plan_criminal_stage_without_staff():
+    p = rs.plan(rs.make_scenario("undesirable organisation", 4, "international", False))
+    got = set(ids(p))
+    assert {"urgent_appeals", "continuity_abroad", "government_liaison", "independent_channels"} <= got
+    # nothing that needs people on the ground
+    assert not got & {"compliance_readiness", "education", "defender_assistance", "strategic_litigation"}
+    assert "legal_analysis" not in got  # too late to amend a draft
+
+
+def test_plan_changes_with_staff_and_actor():
+    home = set(ids(rs.plan(rs.make_scenario("foreign agent", 3, "domestic", True))))
+    away = set(ids(rs.plan(rs.make_scenario("foreign agent", 3, "domestic", False))))
+    assert home - away == {"compliance_readiness", "defender_assistance"}
+    dom = set(ids(rs.plan(rs.make_scenario("registration", 1, "domestic"))))
+    intl = set(ids(rs.plan(rs.make_scenario("registration", 1, "international"))))
+    assert intl - dom == {"government_liaison"}
+
+
+def test_purposes_of():
+    assert rs.purposes_of({"restriction": "registration"}) == {
+        "resist": True, "preserve": True, "support": False, "connect": True}
+    assert rs.purposes_of({"restriction": "undesirable organisation"})["support"] is True
+
+
+# --------------------------------------------------------------------------- tables
+
+
+@pytest.fixture
+def laws():
+    return pd.DataFrame(
+        {
+            "event_id": ["aaa-2015-reg", "bbb-2016-fa", "ccc-2017-crim", "ddd-2018-fund"],
+            "iso3": ["AAA", "BBB", "CCC", "DDD"],
+            "type": pd.Categorical(["registration", "foreign agent", "registration", "foreign funding"]),
+            "target_stigma": pd.array([False, True, False, False], dtype="boolean"),
+            "target_admin_burden": pd.array([True, True, True, True], dtype="boolean"),
+            "target_criminalisation": pd.array([False, False, True, False], dtype="boolean"),
+        }
+    )
+
+
+def test_stage_for_law(laws):
+    assert [rs.stage_for_law(row) for _, row in laws.iterrows()] == [1, 3, 4, 1]
+
+
+def test_purposes_by_law(laws):
+    table = rs.purposes_by_law(laws)
+    assert table.index.tolist() == laws["event_id"].tolist()
+    assert table.loc["aaa-2015-reg", "purposes"] == "resist; preserve; connect"
+    assert table.loc["bbb-2016-fa", "purposes"] == "resist; preserve; support; connect"
+    assert table.loc["aaa-2015-reg", "n_strategies"] == 8
+    first = rs.plan({"restriction": "registration"})["purpose"].value_counts()
+    assert table.loc["aaa-2015-reg", rs.PURPOSES].tolist() == [int(first.get(p, 0)) for p in rs.PURPOSES]
+    assert table.loc["ccc-2017-crim", "support"] == 2  # defenders and urgent appeals
+    assert (table[rs.PURPOSES].sum(axis=1) == table["n_strategies"]).all()
+
+
+def test_purpose_counts_by_type(laws):
+    counts = rs.purpose_counts_by_type(laws)
+    assert counts.index.tolist() == ["registration", "foreign agent", "foreign funding"]
+    assert counts.loc["registration"].tolist() == [2, 2, 2, 1, 2]
+    assert counts.loc["foreign funding", "support"] == 0
+
+
+@pytest.fixture
+def timelines():
+    return pd.DataFrame(
+        {
+            "case_id": pd.Categorical(["memorial-russia", "memorial-russia", "osf-russia", "amnesty-india"]),
+            "year": pd.array([2013, 2014, 2015, 2021], dtype="Int64"),
+            "stage_rank": pd.array([1, 3, 4, 1], dtype="Int64"),
+        }
+    )
+
+
+def test_highest_stage_and_by_year(timelines):
+    assert rs.highest_stage(timelines).to_dict() == {"amnesty-india": 1, "memorial-russia": 3, "osf-russia": 4}
+    assert rs.highest_stage(timelines, 2013).to_dict() == {"memorial-russia": 1}
+
+
+def test_case_scenarios_and_common_strategies(timelines):
+    sc = rs.case_scenarios(timelines, 2015)
+    assert set(sc) == {"memorial-russia", "osf-russia"}
+    assert sc["osf-russia"] == {"restriction": "undesirable organisation", "stage": 4, "actor": "international",
+                                "staff_in_country": False}
+    common = rs.common_strategies(sc)
+    assert common == sorted(common)
+    matrix = rs.strategy_matrix(sc)
+    assert matrix.shape == (len(rs.STRATEGIES), 2)
+    assert common == sorted(matrix.index[matrix.all(axis=1)])
+    assert "international_agenda" in common and "legal_analysis" not in common
+    with pytest.raises(ValueError):
+        rs.common_strategies({})
+
+
+# --------------------------------------------------------------------------- figures
+
+
+def test_heatmap_marks_recommended_cells_with_purpose():
+    scenarios = {"early": rs.make_scenario("registration"), "late": rs.make_scenario("foreign agent", 4)}
+    fig = rs.strategy_heatmap(scenarios)
+    heat = fig.data[0]
+    assert list(heat.x) == ["early", "late"]
+    assert len(heat.z) == len(rs.STRATEGIES)
+    row = rs.STRATEGIES["strategy_id"].tolist().index("urgent_appeals")
+    assert list(heat.z[row]) == [0, rs.PURPOSES.index("support") + 1]
+    assert list(heat.text[row]) == ["", "S"]
+    assert fig.layout.meta["alt"].startswith("Heatmap")
+    with pytest.raises(ValueError):
+        rs.strategy_heatmap({})
+
+
+def test_plan_table_and_menu():
+    s = rs.make_scenario("AML-CFT measure")
+    fig = rs.plan_table(s)
+    assert list(fig.data[0].cells.values[0]) == rs.plan(s)["strategy"].tolist()
+    assert fig.layout.meta["alt"].startswith("Table")
+    menu = rs.planner_with_menu({"a": s, "b": rs.make_scenario("foreign agent", 4)})
+    assert len(menu.data) == 2 and [t.visible for t in menu.data] == [True, False]
+    buttons = menu.layout.updatemenus[0].buttons
+    assert [b.label for b in buttons] == ["a", "b"]
+    assert buttons[1].args[0]["visible"] == [False, True]
+    assert menu.layout.meta["alt"]
+
+
+# --------------------------------------------------------------------------- widget
+
+
+def test_widget_redraws_on_each_control():
+    w = rs.response_planner("registration", 1)
+    assert ids(w.current_plan) == ids(rs.plan({"restriction": "registration"}))
+    w.stage.value = 4
+    assert "urgent_appeals" in ids(w.current_plan)
+    w.staff.value = False
+    assert "defender_assistance" not in ids(w.current_plan)
+    w.restriction.value = "AML-CFT measure"
+    assert "fatf_standards" in ids(w.current_plan)
+    w.actor.value = "international"
+    assert w.scenario == rs.make_scenario("AML-CFT measure", 4, "international", False)
+    assert list(w.current_figure.data[0].cells.values[0]) == w.current_plan["strategy"].tolist()
+
+
+# --------------------------------------------------------------------------- real data
+
+
+@pytest.fixture(scope="module")
+def real():
+    return cs.data.load_restrictive_laws(), cs.data.load_case_timelines()
+
+
+def test_real_laws_all_planned(real):
+    laws, _ = real
+    table = rs.purposes_by_law(laws)
+    assert len(table) == len(laws) and set(laws["type"].astype(str)) <= set(rs.RESTRICTIONS)
+    assert (table["preserve"] > 0).all() and (table["connect"] > 0).all()
+    stigma_or_crime = laws["target_stigma"].astype(bool) | laws["target_criminalisation"].astype(bool)
+    assert ((table["support"] > 0).to_numpy() == stigma_or_crime.to_numpy()).all()
+    counts = rs.purpose_counts_by_type(laws)
+    assert counts["n_laws"].sum() == len(laws)
+    assert counts.loc["foreign agent", "support"] == counts.loc["foreign agent", "n_laws"]
+
+
+def test_real_cases(real):
+    _, timelines = real
+    assert rs.highest_stage(timelines).to_dict() == {
+        "amnesty-india": 4, "amnesty-russia": 4, "memorial-russia": 4, "osf-russia": 4}
+    assert rs.highest_stage(timelines, 2020).to_dict() == {
+        "amnesty-india": 4, "amnesty-russia": 1, "memorial-russia": 3, "osf-russia": 4}
+    common = rs.common_strategies(rs.case_scenarios(timelines, 2020))
+    assert {"international_agenda", "partnerships", "secure_records"} <= set(common)
+
+
+def test_real_facts_and_page_weight(real):
+    laws, timelines = real
+    facts = rs.chapter_facts(laws, timelines)
+    assert facts["n_laws"] == len(laws)
+    assert facts["n_laws_stage1"] + facts["n_laws_stage3"] + facts["n_laws_stage4"] == len(laws)
+    assert facts["n_laws_support"] + facts["n_laws_no_support"] == len(laws)
+    assert facts["n_common_presets"] == len(rs.common_strategies(rs.PRESETS))
+    assert len(rs.strategy_heatmap().to_json()) < 60_000
+    assert len(rs.planner_with_menu().to_json()) < 60_000
