@@ -1,6 +1,6 @@
 """Benchmark the grading pipeline against stock nbgrader (a script that prints figures).
 
-    .venv/bin/python scripts/benchmark_grading.py [N] [ASSIGNMENT]
+    .venv/bin/python scripts/benchmark_grading.py [N] [ASSIGNMENT] [WORKERS]
 
 Makes N realistic submissions of an assignment (a third correct, a third partly
 correct, a third blank, built from the instructor solution) and grades them
@@ -59,6 +59,7 @@ def make_course(base: Path, assignment: str, n: int) -> Path:
 def main() -> None:
     n = int(sys.argv[1]) if len(sys.argv) > 1 else 12
     assignment = sys.argv[2] if len(sys.argv) > 2 else "ch01_foundations"
+    workers = int(sys.argv[3]) if len(sys.argv) > 3 else autograde.default_workers()
     os.environ["PATH"] = f"{Path(sys.executable).parent}{os.pathsep}{os.environ['PATH']}"
     with tempfile.TemporaryDirectory(prefix="civicspace-bench-grading-") as tmp:
         stock_course = make_course(Path(tmp) / "stock", assignment, n)
@@ -69,7 +70,7 @@ def main() -> None:
         stock = time.perf_counter() - start
         stock_scores = autograde.scores(stock_course, assignment)
 
-        report = autograde.grade(assignment, ours_course, workers=os.cpu_count() or 2, progress=False)
+        report = autograde.grade(assignment, ours_course, workers=workers, progress=False)
         ours = report.timings["autograde"] + report.timings["merge"]
         ours_scores = autograde.scores(ours_course, assignment)
 
@@ -77,7 +78,7 @@ def main() -> None:
     print(f"submissions                 {n} ({assignment}; correct, partial and blank in turn)")
     print(f"cores                       {os.cpu_count()}")
     print(f"stock nbgrader autograde    {stock:7.1f} s  (serial, no sandbox)")
-    print(f"pipeline autograde + merge  {ours:7.1f} s  (sandboxed, {os.cpu_count()} workers)")
+    print(f"pipeline autograde + merge  {ours:7.1f} s  (sandboxed, {workers} workers)")
     print(f"speed-up                    {stock / ours:7.2f} x  (goal >= 1.8)")
     print(f"identical scores            {'yes' if same else 'NO'}")
     print(f"whole pipeline              {report.seconds:7.1f} s  {report.timings}")

@@ -23,7 +23,7 @@ def main(argv: list[str] | None = None) -> int:
     gr = sub.add_parser("grade", help="generate, autograde (sandboxed), give feedback, export and analyse an assignment")
     gr.add_argument("assignment")
     gr.add_argument("--course", type=Path, default=None, help="nbgrader course folder (default: autograder/)")
-    gr.add_argument("--workers", type=int, default=2, help="submissions graded at once (default 2)")
+    gr.add_argument("--workers", type=int, default=None, help="batches graded at once (default: one per core)")
     gr.add_argument("--no-sandbox", action="store_true", help="run student code without the sandbox (trusted submissions only)")
     gr.add_argument("--cell-timeout", type=int, default=60)
     gr.add_argument("--memory-mb", type=int, default=2048)
@@ -38,7 +38,8 @@ def main(argv: list[str] | None = None) -> int:
         from . import autograde, sandbox
 
         limits = sandbox.Limits(cell_timeout=args.cell_timeout, memory_mb=args.memory_mb)
-        report = autograde.grade(args.assignment, args.course, args.workers, limits, use_sandbox=not args.no_sandbox)
+        workers = args.workers or autograde.default_workers()
+        report = autograde.grade(args.assignment, args.course, workers, limits, use_sandbox=not args.no_sandbox)
         for res in report.results:
             print(res.log_line())
         print(f"\ngraded {len(report.results)} submission(s) in {report.seconds:.0f} s ({report.timings})")
