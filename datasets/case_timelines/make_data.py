@@ -29,10 +29,10 @@ from __future__ import annotations
 import csv
 import re
 import sys
-from datetime import date
 from pathlib import Path
 
 from civicspace.countries import country_name, is_known
+from civicspace.curation import DATE_RE, URL_RE, SourceError, date_problem, write_csv
 
 HERE = Path(__file__).resolve().parent
 SOURCE = HERE / "case_timelines_source.csv"
@@ -47,33 +47,11 @@ STAGES = ["administrative pressure", "informational isolation", "legal stigma", 
 RANK = {stage: i for i, stage in enumerate(STAGES, start=1)}
 
 CASE_ID_RE = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
-DATE_RE = re.compile(r"^\d{4}(-\d{2}(-\d{2})?)?$")
-URL_RE = re.compile(r"^https?://[^\s\"<>]+$")
 
 OUTPUT_COLUMNS = [
     "case_id", "event_id", "organisation", "iso3", "country", "date", "year", "stage", "stage_rank",
     "actor", "event", "legal_basis", "sequence_note", "source_url", "source_note",
 ]
-
-
-class SourceError(ValueError):
-    """The source table breaks a rule; the message names the file, row and column of each problem."""
-
-    def __init__(self, problems: list[str]):
-        self.problems = problems
-        super().__init__("\n".join(problems))
-
-
-def date_problem(value: str) -> str | None:
-    """Why ``value`` is not an ISO date with year, year-month or day precision (None if it is)."""
-    if not DATE_RE.match(value):
-        return f"value {value!r} is not an ISO date (YYYY, YYYY-MM or YYYY-MM-DD)"
-    parts = [int(p) for p in value.split("-")]
-    try:
-        date(parts[0], parts[1] if len(parts) > 1 else 1, parts[2] if len(parts) > 2 else 1)
-    except ValueError:
-        return f"value {value!r} is not a valid calendar date"
-    return None
 
 
 def ladder_exceptions(rows: list[dict[str, str]]) -> set[int]:
@@ -208,10 +186,7 @@ def tidy(rows: list[dict[str, str]]) -> list[dict[str, str]]:
 
 
 def write(path: Path, rows: list[dict[str, str]]) -> None:
-    with open(path, "w", encoding="utf-8", newline="") as fh:
-        writer = csv.DictWriter(fh, fieldnames=OUTPUT_COLUMNS, lineterminator="\n")
-        writer.writeheader()
-        writer.writerows(rows)
+    write_csv(path, rows, OUTPUT_COLUMNS)
 
 
 def main(out_dir: Path = HERE) -> None:

@@ -17,8 +17,9 @@ from __future__ import annotations
 import csv
 import re
 import sys
-from datetime import date
 from pathlib import Path
+
+from civicspace.curation import DATE_RE, URL_RE, SourceError, date_problem, write_csv
 
 HERE = Path(__file__).resolve().parent
 SOURCE = HERE / "defenders_killed_source.csv"
@@ -32,28 +33,6 @@ REQUIRED = ["year", "killed", "countries", "report_title", "publisher", "source_
 FIRST_YEAR, LAST_YEAR = 2016, 2024
 
 INT_RE = re.compile(r"^\d+$")
-DATE_RE = re.compile(r"^\d{4}(-\d{2}(-\d{2})?)?$")
-URL_RE = re.compile(r"^https?://[^\s\"<>]+$")
-
-
-class SourceError(ValueError):
-    """The source table breaks a rule; the message names the file, row and column of each problem."""
-
-    def __init__(self, problems: list[str]):
-        self.problems = problems
-        super().__init__("\n".join(problems))
-
-
-def date_problem(value: str) -> str | None:
-    """Why ``value`` is not an ISO date with year, year-month or day precision (None if it is)."""
-    if not DATE_RE.match(value):
-        return f"value {value!r} is not an ISO date (YYYY, YYYY-MM or YYYY-MM-DD)"
-    parts = [int(p) for p in value.split("-")]
-    try:
-        date(parts[0], parts[1] if len(parts) > 1 else 1, parts[2] if len(parts) > 2 else 1)
-    except ValueError:
-        return f"value {value!r} is not a valid calendar date"
-    return None
 
 
 def read_source(path: Path | str = SOURCE) -> list[dict[str, str]]:
@@ -120,10 +99,7 @@ def read_source(path: Path | str = SOURCE) -> list[dict[str, str]]:
 
 
 def write(path: Path, rows: list[dict[str, str]]) -> None:
-    with open(path, "w", encoding="utf-8", newline="") as fh:
-        writer = csv.DictWriter(fh, fieldnames=COLUMNS, lineterminator="\n")
-        writer.writeheader()
-        writer.writerows(rows)
+    write_csv(path, rows, COLUMNS)
 
 
 def main(out_dir: Path = HERE) -> None:

@@ -32,10 +32,10 @@ from __future__ import annotations
 import csv
 import re
 import sys
-from datetime import date
 from pathlib import Path
 
 from civicspace.countries import country_name, is_known
+from civicspace.curation import DATE_RE, URL_RE, SourceError, date_problem, write_csv
 
 HERE = Path(__file__).resolve().parent
 SOURCE = HERE / "fatf_r8_timeline_source.csv"
@@ -54,33 +54,11 @@ LINKS = {
 }
 
 ID_RE = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
-DATE_RE = re.compile(r"^\d{4}(-\d{2}(-\d{2})?)?$")
-URL_RE = re.compile(r"^https?://[^\s\"<>]+$")
 
 OUTPUT_COLUMNS = [
     "event_id", "date", "year", "track", "event_type", "iso3", "country", "actor", "title", "event",
     "linked_dataset", "linked_id", "source_url", "source_note",
 ]
-
-
-class SourceError(ValueError):
-    """The source table breaks a rule; the message names the file, row and column of each problem."""
-
-    def __init__(self, problems: list[str]):
-        self.problems = problems
-        super().__init__("\n".join(problems))
-
-
-def date_problem(value: str) -> str | None:
-    """Why ``value`` is not an ISO date with year, year-month or day precision (None if it is)."""
-    if not DATE_RE.match(value):
-        return f"value {value!r} is not an ISO date (YYYY, YYYY-MM or YYYY-MM-DD)"
-    parts = [int(p) for p in value.split("-")]
-    try:
-        date(parts[0], parts[1] if len(parts) > 1 else 1, parts[2] if len(parts) > 2 else 1)
-    except ValueError:
-        return f"value {value!r} is not a valid calendar date"
-    return None
 
 
 def linked_rows(datasets: Path = HERE.parent) -> dict[str, dict[str, dict[str, str]]]:
@@ -203,10 +181,7 @@ def tidy(rows: list[dict[str, str]]) -> list[dict[str, str]]:
 
 
 def write(path: Path, rows: list[dict[str, str]]) -> None:
-    with open(path, "w", encoding="utf-8", newline="") as fh:
-        writer = csv.DictWriter(fh, fieldnames=OUTPUT_COLUMNS, lineterminator="\n")
-        writer.writeheader()
-        writer.writerows(rows)
+    write_csv(path, rows, OUTPUT_COLUMNS)
 
 
 def main(out_dir: Path = HERE) -> None:
