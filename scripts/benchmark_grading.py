@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import subprocess
 import sys
 import tempfile
 import time
@@ -66,7 +67,11 @@ def main() -> None:
         ours_course = make_course(Path(tmp) / "ours", assignment, n)
 
         start = time.perf_counter()
-        autograde.nbgrader(stock_course, "autograde", assignment, "--force", "--log-level=WARN")
+        # Stock nbgrader, as installed (not the pipeline's runner).
+        subprocess.run(
+            [sys.executable, "-m", "nbgrader", "autograde", assignment, "--force", "--log-level=WARN"],
+            cwd=stock_course, check=True, capture_output=True,
+        )
         stock = time.perf_counter() - start
         stock_scores = autograde.scores(stock_course, assignment)
 

@@ -64,6 +64,10 @@ class SubmissionResult:
 # --------------------------------------------------------------------------- helpers
 
 
+#: How the pipeline starts nbgrader: its own command line, with a lighter start-up.
+NBGRADER = [sys.executable, "-m", "civicspace.nbgrader_runner"]
+
+
 def _env(extra: dict[str, str] | None = None) -> dict[str, str]:
     env = dict(os.environ)
     env["PATH"] = f"{BIN}{os.pathsep}{env.get('PATH', '')}"  # nbgrader needs alembic
@@ -75,7 +79,7 @@ def _env(extra: dict[str, str] | None = None) -> dict[str, str]:
 def nbgrader(course: Path, *args: str, env: dict[str, str] | None = None, timeout: float | None = None) -> subprocess.CompletedProcess:
     """Run one nbgrader command in ``course``; raise with its log on failure."""
     out = subprocess.run(
-        [sys.executable, "-m", "nbgrader", *args], cwd=course, env=env or _env(),
+        [*NBGRADER, *args], cwd=course, env=env or _env(),
         capture_output=True, text=True, timeout=timeout,
     )
     if out.returncode != 0:
@@ -268,7 +272,7 @@ def autograde_batch(
             extra["JUPYTER_PATH"] = str(scratch / "jupyter")
         budget = limits.notebook_timeout * len(usable)
         proc = subprocess.Popen(
-            [sys.executable, "-m", "nbgrader", "autograde", assignment, "--force"],
+            [*NBGRADER, "autograde", assignment, "--force"],
             cwd=scratch, env=_env(extra), stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
             start_new_session=True,
         )
@@ -365,58 +369,82 @@ def _explain(folder: Path) -> list[str]:
 # --------------------------------------------------------------------------- merging (one writer)
 
 
-def merge_into_gradebook(course: Path, assignment: str, result: SubmissionResult, expected: list[str]) -> None:
-    """Copy one student's grades from its scratch gradebook into the course gradebook."""
+def merge_into_gradebook(course: Path, assignment: str, results: list[SubmissionResult], expected: list[str]) -> None:
+    """Copy each student's grades from its batch's scratch gradebook into the course gradebook.
+
+    One writer: called once, after every batch has finished. The course gradebook and
+    each scratch gradebook are opened once for the whole class.
+    """
     import warnings
+    from contextlib import ExitStack
 
-    from nbgrader.api import Gradebook, MissingEntry
+    from nbgrader.api import Gradebook
 
-    with warnings.catch_warnings(), Gradebook(f"sqlite:///{course / 'gradebook.db'}") as main:
+    with warnings.catch_warnings(), ExitStack() as stack:
         warnings.simplefilter("ignore")  # SQLAlchemy's autoflush notices from nbgrader's API
-        main.update_or_create_student(result.student)
-        # Update, never remove: a re-run must keep the scores entered by hand in formgrader.
-        sub = main.update_or_create_submission(assignment, result.student)
-        scratch_db = result.scratch / "gradebook.db" if result.scratch else None
-        copied = False
-        if result.status == "graded" and scratch_db and scratch_db.exists():
-            with Gradebook(f"sqlite:///{scratch_db}") as other:
-                try:
-                    theirs_sub = other.find_submission(assignment, result.student)
-                    sub.timestamp = theirs_sub.timestamp  # from timestamp.txt: late penalties use it
-                    copied = True
-                except MissingEntry:
-                    result.messages.append("no grades recorded by nbgrader; scored 0")
-                if copied:
-                    for nb_name in expected:
-                        notebook = nb_name[:-len(".ipynb")]
-                        for grade in main.find_submission_notebook(notebook, assignment, result.student).grades:
-                            try:
-                                theirs = other.find_grade(grade.cell.name, notebook, assignment, result.student)
-                            except MissingEntry:
-                                continue
-                            zero = nb_name in result.zero_notebooks and not grade.cell.cell_type == "markdown"
-                            grade.auto_score = 0.0 if zero and theirs.auto_score is not None else theirs.auto_score
-                            grade.needs_manual_grade = (theirs.needs_manual_grade or zero) and grade.manual_score is None
-                        for comment in main.find_submission_notebook(notebook, assignment, result.student).comments:
-                            try:
-                                theirs = other.find_comment(comment.cell.name, notebook, assignment, result.student)
-                                comment.auto_comment = theirs.auto_comment
-                            except MissingEntry:
-                                pass
-        # Whatever could not be graded scores 0 on its autograded tests (never "not graded = pass").
-        for nb_name in expected:
-            notebook = nb_name[:-len(".ipynb")]
-            for grade in main.find_submission_notebook(notebook, assignment, result.student).grades:
-                is_test = grade.cell.cell_type == "code" and not _is_solution(main, grade.cell.name, notebook, assignment)
-                if is_test and grade.auto_score is None:
-                    grade.auto_score = 0.0
-        main.db.commit()
-    if result.scratch:
-        src = result.scratch / "autograded" / result.student / assignment
-        dst = course / "autograded" / result.student / assignment
-        if src.is_dir() and any(src.glob("*.ipynb")):
-            shutil.rmtree(dst, ignore_errors=True)
-            shutil.copytree(src, dst)
+        main = stack.enter_context(Gradebook(f"sqlite:///{course / 'gradebook.db'}"))
+        scratch_books: dict[Path, Gradebook] = {}
+        for result in results:
+            scratch_db = result.scratch / "gradebook.db" if result.scratch else None
+            other = None
+            if result.status == "graded" and scratch_db and scratch_db.exists():
+                if scratch_db not in scratch_books:
+                    scratch_books[scratch_db] = stack.enter_context(Gradebook(f"sqlite:///{scratch_db}"))
+                other = scratch_books[scratch_db]
+            try:
+                _merge_one(main, other, assignment, result, expected)
+                main.db.commit()
+            except Exception as exc:  # one student's bad record must not stop the others'
+                main.db.rollback()
+                result.status = "not merged"
+                result.messages.append(f"could not record the grades in the gradebook: {type(exc).__name__}: {exc}")
+                continue
+            if result.scratch:
+                src = result.scratch / "autograded" / result.student / assignment
+                dst = course / "autograded" / result.student / assignment
+                if src.is_dir() and any(src.glob("*.ipynb")):
+                    shutil.rmtree(dst, ignore_errors=True)
+                    shutil.copytree(src, dst)
+
+
+def _merge_one(main, other, assignment: str, result: SubmissionResult, expected: list[str]) -> None:
+    from nbgrader.api import MissingEntry
+
+    main.update_or_create_student(result.student)
+    # Update, never remove: a re-run must keep the scores entered by hand in formgrader.
+    sub = main.update_or_create_submission(assignment, result.student)
+    copied = False
+    if other is not None:
+        try:
+            theirs_sub = other.find_submission(assignment, result.student)
+            sub.timestamp = theirs_sub.timestamp  # from timestamp.txt: late penalties use it
+            copied = True
+        except MissingEntry:
+            result.messages.append("no grades recorded by nbgrader; scored 0")
+        if copied:
+            for nb_name in expected:
+                notebook = nb_name[:-len(".ipynb")]
+                for grade in main.find_submission_notebook(notebook, assignment, result.student).grades:
+                    try:
+                        theirs = other.find_grade(grade.cell.name, notebook, assignment, result.student)
+                    except MissingEntry:
+                        continue
+                    zero = nb_name in result.zero_notebooks and not grade.cell.cell_type == "markdown"
+                    grade.auto_score = 0.0 if zero and theirs.auto_score is not None else theirs.auto_score
+                    grade.needs_manual_grade = (theirs.needs_manual_grade or zero) and grade.manual_score is None
+                for comment in main.find_submission_notebook(notebook, assignment, result.student).comments:
+                    try:
+                        theirs = other.find_comment(comment.cell.name, notebook, assignment, result.student)
+                        comment.auto_comment = theirs.auto_comment
+                    except MissingEntry:
+                        pass
+    # Whatever could not be graded scores 0 on its autograded tests (never "not graded = pass").
+    for nb_name in expected:
+        notebook = nb_name[:-len(".ipynb")]
+        for grade in main.find_submission_notebook(notebook, assignment, result.student).grades:
+            is_test = grade.cell.cell_type == "code" and not _is_solution(main, grade.cell.name, notebook, assignment)
+            if is_test and grade.auto_score is None:
+                grade.auto_score = 0.0
 
 
 def _is_solution(gb, cell_name: str, notebook: str, assignment: str) -> bool:
@@ -672,8 +700,7 @@ def grade(
         bar.step("done")
         lap("autograde")
         # One writer: merge the scratch gradebooks one after the other.
-        for res in sorted(results, key=lambda r: r.student):
-            merge_into_gradebook(course, assignment, res, expected)
+        merge_into_gradebook(course, assignment, sorted(results, key=lambda r: r.student), expected)
     results.sort(key=lambda r: r.student)
     lap("merge")
     grades_csv, items_csv, items_html = feedback_and_reports(course, assignment)
