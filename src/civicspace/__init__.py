@@ -19,8 +19,8 @@ from typing import Any
 
 #: Submodules reachable as attributes of the package (``cs.<name>``), imported lazily.
 SUBMODULES = (
-    "authoritarian", "countries", "data", "datadoc", "democracy", "escalation", "fatf",
-    "figures", "grading", "laws", "paths", "plotting", "responses", "treaties", "upr", "widgets",
+    "authoritarian", "countries", "data", "datadoc", "defenders", "democracy", "escalation", "fatf",
+    "figures", "grading", "laws", "monitoring", "paths", "plotting", "redflags", "responses", "treaties", "upr", "widgets",
 )
 
 __all__ = [*SUBMODULES, "setup_notebook"]
