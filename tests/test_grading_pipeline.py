@@ -55,7 +55,7 @@ def hostile_cases(course: Path) -> dict[str, tuple]:
         "infinite_loop": (q4("while True:\n    pass"), {8}, ["CellTimeoutError"]),
         "sleep_past_limit": (q4("import time\ntime.sleep(10_000)"), {8}, ["CellTimeoutError"]),
         "memory_bomb": (q4("blocks = []\nwhile True:\n    blocks.append(bytearray(50 * 1024 * 1024))"), {0, 8}, ["memory"]),
-        "fork_bomb": (q4("import os\nwhile True:\n    os.fork()"), {0, 8}, ["BlockingIOError|died|not grade"]),
+        "fork_bomb": (q4("import os\nwhile True:\n    os.fork()"), {0, 8}, ["BlockingIOError|died|not grade|per-cell time limit"]),
         "network_call": (q4("import urllib.request\nurllib.request.urlopen('http://93.184.216.34', timeout=5)\n" + SOLVED_Q4), {8}, ["network"]),
         "read_instructor_source": (q4(f"import json\nsrc = json.load(open({str(secret)!r}))\nexec(''.join(src['cells'][13]['source']))"), {8}, ["FileNotFoundError"]),
         "read_hidden_tests_gradebook": (q4(f"import sqlite3\nprint(sqlite3.connect({str(gradebook)!r}, uri=False).execute('select * from source_cell').fetchall())\n" + SOLVED_Q4), {8}, ["OperationalError|FileNotFoundError"]),
@@ -172,6 +172,22 @@ def test_hostile_submission_is_contained(graded_batch, case):
     line = result.log_line()
     for pattern in words:
         assert re.search(pattern, line), f"{case}: the log does not say what happened: {line}"
+
+
+def test_no_student_process_outlives_the_batch(graded_batch):
+    """Fork-bomb children and sleepers are gone once grading returns (their command lines
+    name the batch's scratch folder, which holds every kernel's connection file)."""
+    left = []
+    for proc in Path("/proc").iterdir():
+        if not proc.name.isdigit():
+            continue
+        try:
+            cmdline = (proc / "cmdline").read_bytes().replace(b"\0", b" ").decode(errors="replace")
+        except OSError:
+            continue
+        if f"civicspace-grade-{A}-" in cmdline:
+            left.append(f"{proc.name}: {cmdline[:200]}")
+    assert not left, "processes outlived the batch:\n" + "\n".join(left)
 
 
 def test_no_submission_changed_another_students_files(graded_batch):
