@@ -287,3 +287,10 @@ def test_no_column_is_meant_for_a_private_individuals_name():
     for res in data.datapackage()["resources"]:
         for field in res["schema"]["fields"]:
             assert not PERSONAL_FIELD.search(field["name"]), f"{res['name']}.{field['name']}"
+
+
+def test_require_columns_names_every_missing_column():
+    df = pd.DataFrame({"a": [1], "b": [2]})
+    data.require_columns(df, ["a", "b"])
+    with pytest.raises(KeyError, match=r"\['c', 'd'\]"):
+        data.require_columns(df, ["a", "c", "d"])

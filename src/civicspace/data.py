@@ -15,6 +15,7 @@ from __future__ import annotations
 import csv
 import json
 import re
+from collections.abc import Iterable
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -67,6 +68,13 @@ def resource(name: str) -> dict[str, Any]:
 def dataset_names() -> list[str]:
     """Names of every dataset in the data package, in the order it lists them."""
     return [r["name"] for r in datapackage()["resources"]]
+
+
+def require_columns(df: pd.DataFrame, columns: Iterable[str]) -> None:
+    """Raise ``KeyError`` naming the columns of ``columns`` that ``df`` lacks."""
+    missing = [c for c in columns if c not in df.columns]
+    if missing:
+        raise KeyError(f"the table has no column(s) {missing}")
 
 
 # --------------------------------------------------------------------------- cell checks

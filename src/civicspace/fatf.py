@@ -24,6 +24,7 @@ import pandas as pd
 import plotly.graph_objects as go
 from IPython.display import display
 
+from .data import require_columns
 from .plotting import OKABE_ITO, TEMPLATE_NAME
 
 # --------------------------------------------------------------------------- the timeline
@@ -52,18 +53,13 @@ def to_timestamp(value: str) -> pd.Timestamp:
     return pd.Timestamp(year=year, month=month, day=day)
 
 
-def _check_columns(df: pd.DataFrame, columns: list[str]) -> None:
-    missing = [c for c in columns if c not in df.columns]
-    if missing:
-        raise KeyError(f"the table has no column(s) {missing}")
-
 
 def events_by_type_and_decade(timeline: pd.DataFrame) -> pd.DataFrame:
     """Number of events per decade (index, e.g. 2010) and event type (columns in :data:`EVENT_TYPES` order).
 
     Every event type present in the table's categories (or values) gets a column, zero-filled.
     """
-    _check_columns(timeline, ["year", "event_type"])
+    require_columns(timeline, ["year", "event_type"])
     decade = (timeline["year"].astype(int) // 10 * 10).rename("decade")
     kinds = timeline["event_type"].astype(str).rename("event_type")
     table = pd.crosstab(decade, kinds)
@@ -76,7 +72,7 @@ def events_by_type_and_decade(timeline: pd.DataFrame) -> pd.DataFrame:
 
 def measures_against_ngos(timeline: pd.DataFrame) -> pd.DataFrame:
     """The national rows (AML/CFT measures against NGOs and their outcomes), in date order."""
-    _check_columns(timeline, ["track", "date", "event_id"])
+    require_columns(timeline, ["track", "date", "event_id"])
     rows = timeline[timeline["track"].astype(str) == "national"]
     return rows.sort_values(["date", "event_id"]).reset_index(drop=True)
 
@@ -86,7 +82,7 @@ def days_between(timeline: pd.DataFrame, first_id: str, second_id: str) -> int:
 
     Both events need a full date (YYYY-MM-DD); a month-only date raises ValueError.
     """
-    _check_columns(timeline, ["event_id", "date"])
+    require_columns(timeline, ["event_id", "date"])
     dates = dict(zip(timeline["event_id"].astype(str), timeline["date"].astype(str)))
     for event_id in (first_id, second_id):
         if event_id not in dates:
@@ -102,7 +98,7 @@ def r8_version_in_force(timeline: pd.DataFrame, when: str) -> str | None:
     The versions are the events of :data:`R8_VERSIONS` present in the timeline; a
     version counts from the first day its (possibly month-only) date can denote.
     """
-    _check_columns(timeline, ["event_id", "date"])
+    require_columns(timeline, ["event_id", "date"])
     moment = to_timestamp(when)
     found = None
     rows = timeline[timeline["event_id"].astype(str).isin(R8_VERSIONS)]
@@ -493,7 +489,7 @@ def timeline_figure(timeline: pd.DataFrame) -> go.Figure:
 
     Month-only dates are drawn on the first day of their month (the hover text gives the date as recorded).
     """
-    _check_columns(timeline, ["date", "track", "event_type", "title"])
+    require_columns(timeline, ["date", "track", "event_type", "title"])
     fig = go.Figure()
     order = [t for t in EVENT_TYPES if t in set(timeline["event_type"].astype(str))]
     for track in TRACKS:

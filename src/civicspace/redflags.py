@@ -33,6 +33,7 @@ import pandas as pd
 import plotly.graph_objects as go
 from IPython.display import display
 
+from .data import require_columns
 from .plotting import OKABE_ITO, TEMPLATE_NAME
 
 #: The incident types of the simulated data, in the order menus show them.
@@ -67,11 +68,6 @@ WINDOW_FILL = "#E8E8E8"
 WEEK_MS = 7 * 24 * 3600 * 1000
 
 
-def _check_columns(df: pd.DataFrame, columns: Iterable[str]) -> None:
-    missing = [c for c in columns if c not in df.columns]
-    if missing:
-        raise KeyError(f"the table has no column(s) {missing}")
-
 
 def _check_rule(rule: str, stat: str | None = None, window: int | None = None) -> None:
     if rule not in RULES:
@@ -102,7 +98,7 @@ def region_label(region: str) -> str:
 
 def select(df: pd.DataFrame, region: str = ALL, incident_type: str = ALL) -> pd.DataFrame:
     """Rows of one region and one incident type (``"all"`` keeps every value); unknown values raise ValueError."""
-    _check_columns(df, ["region", "incident_type"])
+    require_columns(df, ["region", "incident_type"])
     rows = df
     for column, value in (("region", region), ("incident_type", incident_type)):
         if value == ALL:
@@ -123,7 +119,7 @@ def weekly_counts(df: pd.DataFrame, by: Sequence[str] = ("region",)) -> pd.DataF
     group and week.
     """
     by = list(by)
-    _check_columns(df, [*by, "week_start", "count", "is_election_window"])
+    require_columns(df, [*by, "week_start", "count", "is_election_window"])
     rows = df[[*by, "week_start", "count", "is_election_window"]].copy()
     for c in by:
         rows[c] = rows[c].astype(str)
@@ -147,7 +143,7 @@ def add_baseline(weekly: pd.DataFrame, window: int = 8, stat: str = "median") ->
     :func:`group_columns`; rows must be one per group and week.
     """
     _check_rule("ratio", stat, window)
-    _check_columns(weekly, ["week_start", "count"])
+    require_columns(weekly, ["week_start", "count"])
     by = group_columns(weekly)
     out = weekly.sort_values([*by, "week_start"]).reset_index(drop=True).copy()
     counts = out["count"].astype(float)
@@ -171,7 +167,7 @@ def flag_weeks(table: pd.DataFrame, threshold: float = 2.0, rule: str = "ratio")
     flagged only if its count is strictly greater than the limit.
     """
     _check_rule(rule)
-    _check_columns(table, ["count", "baseline", "spread"])
+    require_columns(table, ["count", "baseline", "spread"])
     if not (isinstance(threshold, (int, float)) and math.isfinite(threshold) and threshold >= 0):
         raise ValueError(f"threshold must be a number >= 0, not {threshold!r}")
     out = table.copy()
@@ -192,7 +188,7 @@ def evaluate(flagged: pd.DataFrame) -> dict[str, float | int]:
     ``n_window_weeks``, ``precision`` = hits / flags and ``recall`` = hits / window
     weeks (NaN when the denominator is 0).
     """
-    _check_columns(flagged, ["flag", "is_election_window"])
+    require_columns(flagged, ["flag", "is_election_window"])
     flag = flagged["flag"].astype(bool)
     truth = flagged["is_election_window"].astype(bool)
     hits = int((flag & truth).sum())
@@ -213,7 +209,7 @@ def evaluate(flagged: pd.DataFrame) -> dict[str, float | int]:
 
 def flags_per_group(flagged: pd.DataFrame) -> pd.Series:
     """Number of flagged weeks per group (e.g. per region), every group listed, sorted by group."""
-    _check_columns(flagged, ["flag"])
+    require_columns(flagged, ["flag"])
     by = group_columns(flagged)
     if not by:
         return pd.Series({ALL: int(flagged["flag"].sum())}, name="flags")
@@ -246,7 +242,7 @@ def election_windows(events: pd.DataFrame) -> pd.DataFrame:
     ``end`` is the Monday after the last window week, so a window spans
     ``[first_week, end)`` on a date axis.
     """
-    _check_columns(events, ["event_id", "event", "election_date", "week_start"])
+    require_columns(events, ["event_id", "event", "election_date", "week_start"])
     rows = events.assign(week_start=pd.to_datetime(events["week_start"]))
     out = (
         rows.groupby(["event_id", "event"], sort=True, observed=True)
