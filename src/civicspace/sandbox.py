@@ -93,15 +93,22 @@ def memory_exceeded(batch: str, name: str) -> bool:
         return False
 
 
-def remove_cgroups(batch: str) -> None:
-    """Kill what is left in a batch's cgroups (e.g. a fork bomb's children) and remove them."""
+def remove_cgroups(batch: str, wait: float = 15.0) -> None:
+    """Kill what is left in a batch's cgroups (e.g. a fork bomb's children) and remove them.
+
+    Keeps killing until each group is empty and removed (a cgroup v1 group cannot be
+    removed while a task is still exiting; on a busy machine that takes a while),
+    giving up on a group after ``wait`` seconds.
+    """
     import os
     import signal
+    import time
 
     for controller in ("pids", "memory"):
         base = CGROUP_ROOT / controller / "civicspace"
         for group in base.glob(f"{batch}-*"):
-            for _ in range(3):
+            deadline = time.monotonic() + wait
+            while True:
                 try:
                     pids = (group / "cgroup.procs").read_text().split()
                 except OSError:
@@ -114,10 +121,12 @@ def remove_cgroups(batch: str) -> None:
                 try:
                     group.rmdir()
                     break
-                except OSError:
-                    import time
-
-                    time.sleep(0.2)
+                except FileNotFoundError:
+                    break
+                except OSError:  # EBUSY: a task is still exiting
+                    if time.monotonic() > deadline:
+                        break
+                    time.sleep(0.1)
 
 
 def kernel_argv(runtime: Path, limits: Limits, batch: str, use_cgroups: bool) -> list[str]:
