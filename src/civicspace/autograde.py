@@ -303,6 +303,8 @@ def autograde_batch(
                 if sandbox.memory_exceeded(batch, student):
                     results[student].messages.append(f"hit the memory limit ({limits.memory_mb} MB): its kernel was killed")
             sandbox.remove_cgroups(batch)
+        if sandbox.kill_leftovers(scratch):
+            log_lines.append(f"civicspace: killed processes left over by the batch in {scratch}\n")
         log = "".join(log_lines)
         (scratch / "autograde.log").write_text(log)
         done = _graded_students(scratch, assignment)

@@ -129,6 +129,42 @@ def remove_cgroups(batch: str, wait: float = 15.0) -> None:
                     time.sleep(0.1)
 
 
+def kill_leftovers(folder: Path, wait: float = 15.0) -> int:
+    """Kill every process whose command line names ``folder`` (a batch's scratch course:
+    each kernel's connection file lives there, and forked children keep that command
+    line); wait until they are gone. Returns how many were killed.
+
+    The cgroups do this where they are available; this also covers hosts without
+    them. A process that rewrites its own command line escapes it, not the cgroups.
+    """
+    import os
+    import signal
+    import time
+
+    needle = (str(folder).rstrip("/") + "/").encode()  # batch "b1" must not match "b10"
+    killed: set[int] = set()
+    deadline = time.monotonic() + wait
+    while True:
+        alive = []
+        for proc in Path("/proc").iterdir():
+            if not proc.name.isdigit() or int(proc.name) == os.getpid():
+                continue
+            try:
+                if needle in (proc / "cmdline").read_bytes():
+                    alive.append(int(proc.name))
+            except OSError:
+                continue
+        if not alive or time.monotonic() > deadline:
+            return len(killed)
+        for pid in alive:
+            try:
+                os.kill(pid, signal.SIGKILL)
+                killed.add(pid)
+            except OSError:
+                pass
+        time.sleep(0.1)
+
+
 def kernel_argv(runtime: Path, limits: Limits, batch: str, use_cgroups: bool) -> list[str]:
     """The kernelspec argv that starts an IPython kernel inside the sandbox.
 

@@ -1,0 +1,27 @@
+"""Clean-up after a grading batch: no process that names the batch's folder survives it."""
+
+from __future__ import annotations
+
+import signal
+import subprocess
+import sys
+
+from civicspace import sandbox
+
+SLEEP = "import time; time.sleep(60)"
+
+
+def test_kill_leftovers_kills_only_processes_naming_the_folder(tmp_path):
+    batch, other = tmp_path / "b1", tmp_path / "b10"  # one name a prefix of the other
+    batch.mkdir()
+    inside = subprocess.Popen([sys.executable, "-c", SLEEP, str(batch / "runtime" / "kernel.json")])
+    outside = subprocess.Popen([sys.executable, "-c", SLEEP, str(other / "runtime" / "kernel.json")])
+    try:
+        assert sandbox.kill_leftovers(batch) == 1
+        assert inside.wait(timeout=10) == -signal.SIGKILL
+        assert outside.poll() is None, "a process of another folder was killed"
+        assert sandbox.kill_leftovers(batch) == 0
+    finally:
+        for p in (inside, outside):
+            p.kill()
+            p.wait()
