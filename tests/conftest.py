@@ -26,6 +26,22 @@ def env_with_bin(**extra: str) -> dict[str, str]:
     return env
 
 
+@pytest.hookimpl(tryfirst=True)
+def pytest_runtest_setup(item):
+    """With ``--dist loadgroup`` (make test), a test marked ``xdist_group`` must carry its group
+    in its node id: that is how pytest-xdist keeps a group on one worker. If a pytest or xdist
+    upgrade breaks this (pytest 9.2 with xdist 3.8 did), two workers would build the book at
+    once in the same _build folder; fail with a clear message instead."""
+    if getattr(item.config.option, "loadgroup", False) and item.get_closest_marker("xdist_group"):
+        if "@" not in item.nodeid.rpartition("]")[2]:
+            pytest.fail(
+                "pytest-xdist did not apply this test's xdist_group mark, so --dist loadgroup would split "
+                "its group across workers: this pytest/pytest-xdist pair is incompatible; "
+                "pin the versions in binder/requirements.in",
+                pytrace=False,
+            )
+
+
 @pytest.fixture(scope="session")
 def root() -> Path:
     return ROOT
