@@ -134,6 +134,8 @@ def execute_chapter(doc: str):
         script = (
             "import sys, jupytext, nbformat\n"
             "from nbclient import NotebookClient\n"
+            "from civicspace import kernelfix\n"
+            "kernelfix.apply()\n"
             "nb = jupytext.read(sys.argv[1])\n"
             "NotebookClient(nb, timeout=600, kernel_name='python3', skip_cells_with_tag='civicspace-never-skip',\n"
             "               resources={'metadata': {'path': sys.argv[2]}}).execute()\n"

@@ -64,6 +64,8 @@ def test_student_notebook_runs_in_the_binder_environment(binder_image):
     script = r'''
 import json, sys, nbformat
 from nbclient import NotebookClient
+from civicspace import kernelfix
+kernelfix.apply()
 nb = nbformat.read(sys.argv[1], as_version=4)
 NotebookClient(nb, timeout=300, kernel_name="python3", allow_errors=True,
                resources={"metadata": {"path": sys.argv[2]}}).execute()

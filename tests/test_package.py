@@ -25,7 +25,7 @@ def test_every_module_file_is_listed():
     """A new chapter module must be added to SUBMODULES, or cs.<module> fails in notebooks."""
     from pathlib import Path
 
-    internal = {"__init__", "autograde", "cli", "curation", "nbgrader_runner", "release", "sandbox", "sphinxext"}
+    internal = {"__init__", "autograde", "cli", "curation", "kernelfix", "nbgrader_runner", "release", "sandbox", "sphinxext"}
     files = {p.stem for p in Path(cs.__file__).parent.glob("*.py")} - internal
     assert files == set(cs.SUBMODULES)
 

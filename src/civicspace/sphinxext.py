@@ -197,6 +197,10 @@ def _outdated_when_package_changes(app: Sphinx, env, added, changed, removed) ->
 
 
 def setup(app: Sphinx) -> dict:
+    # myst-nb executes the chapters in this process: no 600 s stall on a missed wake-up.
+    from . import kernelfix
+
+    kernelfix.apply()
     # Fail early, at the start of the build, if an asset is missing.
     plotly_js_path()
     topojson_path()
