@@ -76,3 +76,33 @@ def test_widget_redraws_on_each_control(df):
     w.treaty.value = "CAT"
     assert w.current_figure.layout.title.text.startswith("CAT: 0 states parties")  # CAT was adopted in 1984
     assert w.treaty.options[0] == "ICERD" and len(w.treaty.options) == 18
+
+
+def test_live_figure_base_lays_out_rows_and_redraws_only_on_its_controls():
+    """Every chapter's widget is a LiveFigure: rows above the output, a redraw per change."""
+    import ipywidgets as widgets
+
+    class Doubler(cs.widgets.LiveFigure):
+        def __init__(self):
+            self.n = widgets.IntSlider(value=2)
+            self.note = widgets.IntSlider(value=0)  # shown, but not a control
+            self.calls = 0
+            super().__init__([self.n, self.note], controls=(self.n,))
+
+        def figure(self):
+            self.calls += 1
+            return {"doubled": 2 * self.n.value}
+
+    w = Doubler()
+    assert list(w.children) == [w.n, w.note, w.output]
+    assert w.current_figure == {"doubled": 4} and w.calls == 1  # drawn once on creation
+    w.n.value = 5
+    assert w.current_figure == {"doubled": 10} and w.calls == 2
+    w.note.value = 3
+    assert w.calls == 2  # not a control: no redraw
+
+    class Unfinished(cs.widgets.LiveFigure):
+        pass
+
+    with pytest.raises(NotImplementedError):
+        Unfinished([], controls=())

@@ -22,9 +22,9 @@ from collections.abc import Iterable, Sequence
 import ipywidgets as widgets
 import pandas as pd
 import plotly.graph_objects as go
-from IPython.display import display
 
 from .plotting import OKABE_ITO, TEMPLATE_NAME
+from .widgets import LiveFigure
 
 #: V-Dem's Regimes of the World codes and their labels, in order.
 REGIME_LABELS = {0: "closed autocracy", 1: "electoral autocracy", 2: "electoral democracy", 3: "liberal democracy"}
@@ -433,7 +433,7 @@ def barrier_share_figure(merged: pd.DataFrame, barriers: Sequence[str] | None = 
 # --------------------------------------------------------------------------- widget
 
 
-class RepressionExplorer(widgets.VBox):
+class RepressionExplorer(LiveFigure):
     """A year slider and two indicator menus over :func:`repression_consultation_scatter`.
 
     ``current_figure`` holds the figure for the current choice (the tests read it);
@@ -452,22 +452,11 @@ class RepressionExplorer(widgets.VBox):
                                   layout=widgets.Layout(width="420px"))
         self.y = widgets.Dropdown(options=options, value=y, description="Vertical",
                                   layout=widgets.Layout(width="420px"))
-        self.output = widgets.Output()
-        self.current_figure = None
-        super().__init__([self.year, widgets.HBox([self.x, self.y]), self.output])
-        for control in (self.year, self.x, self.y):
-            control.observe(self._changed, names="value")
-        self.update()
+        super().__init__([self.year, widgets.HBox([self.x, self.y])], controls=(self.year, self.x, self.y))
 
-    def _changed(self, _change) -> None:
-        self.update()
-
-    def update(self) -> None:
-        """Redraw the scatter for the current year and indicators."""
-        self.current_figure = repression_consultation_scatter(self.vdem, self.year.value, self.x.value, self.y.value)
-        self.output.clear_output(wait=True)
-        with self.output:
-            display(self.current_figure)
+    def figure(self):
+        """The scatter for the current year and indicators."""
+        return repression_consultation_scatter(self.vdem, self.year.value, self.x.value, self.y.value)
 
 
 def repression_explorer(vdem: pd.DataFrame, year: int = 2023, x: str = "v2cscnsult", y: str = "v2csreprss"):

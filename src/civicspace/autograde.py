@@ -22,7 +22,6 @@ from __future__ import annotations
 
 import ast
 import csv
-import json
 import os
 import re
 import shutil

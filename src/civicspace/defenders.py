@@ -28,10 +28,10 @@ from collections.abc import Sequence
 import ipywidgets as widgets
 import pandas as pd
 import plotly.graph_objects as go
-from IPython.display import display
 from plotly.subplots import make_subplots
 
 from .plotting import OKABE_ITO, TEMPLATE_NAME
+from .widgets import LiveFigure
 
 #: The twelve restriction items of the Bakke, Mitchell & Smidt data, with short readable labels.
 ITEMS: dict[str, str] = {
@@ -571,7 +571,7 @@ def explorer_figure(df: pd.DataFrame, item: str = ANY, iso3: str = "RUS", pts: s
 # --------------------------------------------------------------------------- widget
 
 
-class RestrictionsExplorer(widgets.VBox):
+class RestrictionsExplorer(LiveFigure):
     """Restriction, country and PTS-source menus over :func:`explorer_figure`.
 
     ``current_figure`` holds the figure for the current choice (the tests read it);
@@ -588,23 +588,12 @@ class RestrictionsExplorer(widgets.VBox):
                                         description="Country", layout=widgets.Layout(width="300px"))
         self.pts = widgets.Dropdown(options=[(v, k) for k, v in PTS_SOURCES.items()], value=pts,
                                     description="PTS source", layout=widgets.Layout(width="300px"))
-        self.output = widgets.Output()
-        self.current_figure = None
-        super().__init__([widgets.HBox([self.item, self.country, self.pts],
-                                       layout=widgets.Layout(flex_flow="row wrap")), self.output])
-        for control in (self.item, self.country, self.pts):
-            control.observe(self._changed, names="value")
-        self.update()
+        super().__init__([widgets.HBox([self.item, self.country, self.pts], layout=widgets.Layout(flex_flow="row wrap"))],
+                         controls=(self.item, self.country, self.pts))
 
-    def _changed(self, _change) -> None:
-        self.update()
-
-    def update(self) -> None:
-        """Redraw the figure for the current restriction, country and PTS source."""
-        self.current_figure = explorer_figure(self.df, self.item.value, self.country.value, self.pts.value)
-        self.output.clear_output(wait=True)
-        with self.output:
-            display(self.current_figure)
+    def figure(self):
+        """The figure for the current restriction, country and PTS source."""
+        return explorer_figure(self.df, self.item.value, self.country.value, self.pts.value)
 
 
 def restrictions_explorer(df: pd.DataFrame, item: str = ANY, iso3: str = "RUS", pts: str = "pts_s") -> RestrictionsExplorer:

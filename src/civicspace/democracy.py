@@ -19,9 +19,9 @@ from collections.abc import Iterable, Sequence
 import ipywidgets as widgets
 import pandas as pd
 import plotly.graph_objects as go
-from IPython.display import display
 
 from .plotting import OKABE_ITO
+from .widgets import LiveFigure
 
 #: Name of the derived column "electoral minus liberal democracy index".
 GAP = "gap"
@@ -472,7 +472,7 @@ def regimes_figure(df: pd.DataFrame) -> go.Figure:
 # --------------------------------------------------------------------------- widget
 
 
-class DemocracyExplorer(widgets.VBox):
+class DemocracyExplorer(LiveFigure):
     """Country list, index menu and year range over :func:`comparison_figure`.
 
     ``current_figure`` holds the figure for the current choice (the tests read it);
@@ -501,25 +501,15 @@ class DemocracyExplorer(widgets.VBox):
             value=(max(first, lo), min(last, hi)), min=lo, max=hi, step=1, description="Years", continuous_update=False
         )
         hint = widgets.HTML("<small>Hold Ctrl (Cmd on a Mac) to choose several countries.</small>")
-        self.output = widgets.Output()
-        self.current_figure = None
-        super().__init__([widgets.HBox([self.countries, widgets.VBox([self.index, self.years, hint])]), self.output])
-        for control in (self.countries, self.index, self.years):
-            control.observe(self._changed, names="value")
-        self.update()
+        super().__init__([widgets.HBox([self.countries, widgets.VBox([self.index, self.years, hint])])],
+                         controls=(self.countries, self.index, self.years))
 
-    def _changed(self, _change) -> None:
-        self.update()
-
-    def update(self) -> None:
-        """Redraw the chart for the current countries, index and years."""
+    def figure(self):
+        """The chart for the current countries, index and years."""
         first, last = self.years.value
-        self.current_figure = comparison_figure(
+        return comparison_figure(
             self.df, list(self.countries.value), self.index.value, first, last, reference=self.reference
         )
-        self.output.clear_output(wait=True)
-        with self.output:
-            display(self.current_figure)
 
 
 def democracy_explorer(df: pd.DataFrame, iso3s: Sequence[str] | None = None, index: str = "v2x_libdem"):

@@ -23,9 +23,9 @@ from collections.abc import Iterable, Sequence
 import ipywidgets as widgets
 import pandas as pd
 import plotly.graph_objects as go
-from IPython.display import display
 
 from .plotting import OKABE_ITO, TEMPLATE_NAME
+from .widgets import LiveFigure
 
 #: The ladder, bottom to top (stage_rank 1-4).
 STAGES = ["administrative pressure", "informational isolation", "legal stigma", "criminal liability"]
@@ -442,7 +442,7 @@ def stage_count_figure(df: pd.DataFrame) -> go.Figure:
 ALL_CASES = "all"
 
 
-class LadderExplorer(widgets.VBox):
+class LadderExplorer(LiveFigure):
     """A case menu and a stage filter over :func:`ladder_figure`.
 
     ``current_figure`` holds the figure for the current choice (the tests read it);
@@ -460,24 +460,13 @@ class LadderExplorer(widgets.VBox):
             options=STAGES, value=tuple(_check_stages(stages)), description="Stages", rows=4,
             layout=widgets.Layout(width="380px"),
         )
-        self.output = widgets.Output()
-        self.current_figure = None
-        super().__init__([widgets.HBox([self.case, self.stages]), self.output])
-        self.case.observe(self._changed, names="value")
-        self.stages.observe(self._changed, names="value")
-        self.update()
+        super().__init__([widgets.HBox([self.case, self.stages])], controls=(self.case, self.stages))
 
-    def _changed(self, _change) -> None:
-        self.update()
-
-    def update(self) -> None:
-        """Redraw the ladder for the current case and stages (no stage chosen: all four)."""
+    def figure(self):
+        """The ladder for the current case and stages (no stage chosen: all four)."""
         cases = None if self.case.value == ALL_CASES else self.case.value
         stages = list(self.stages.value) or None
-        self.current_figure = ladder_figure(self.df, cases=cases, stages=stages, milestones=self.milestones)
-        self.output.clear_output(wait=True)
-        with self.output:
-            display(self.current_figure)
+        return ladder_figure(self.df, cases=cases, stages=stages, milestones=self.milestones)
 
 
 def ladder_explorer(df: pd.DataFrame, case: str = "amnesty-russia", stages: Iterable[str] | None = None,

@@ -22,10 +22,10 @@ from collections.abc import Mapping
 import ipywidgets as widgets
 import pandas as pd
 import plotly.graph_objects as go
-from IPython.display import display
 
 from .data import require_columns
 from .plotting import OKABE_ITO, TEMPLATE_NAME
+from .widgets import LiveFigure
 
 # --------------------------------------------------------------------------- the timeline
 
@@ -538,7 +538,7 @@ def timeline_figure(timeline: pd.DataFrame) -> go.Figure:
 # --------------------------------------------------------------------------- widget
 
 
-class ProportionalityChecker(widgets.VBox):
+class ProportionalityChecker(LiveFigure):
     """Controls for an organisation's risk profile over :func:`proportionality_figure`.
 
     ``current_table`` and ``current_figure`` hold the result for the current profile
@@ -556,29 +556,19 @@ class ProportionalityChecker(widgets.VBox):
             else:
                 control = widgets.Dropdown(options=options, value=start[key], description=PROFILE_LABELS[key],
                                            style=style, layout=widgets.Layout(width="auto"))
-            control.observe(self._changed, names="value")
             self.controls[key] = control
-        self.output = widgets.Output()
         self.current_table: pd.DataFrame | None = None
-        self.current_figure: go.Figure | None = None
-        super().__init__(list(self.controls.values()) + [self.output])
-        self.update()
+        super().__init__(list(self.controls.values()), controls=self.controls.values())
 
     @property
     def profile(self) -> dict:
         """The profile the controls describe."""
         return {key: control.value for key, control in self.controls.items()}
 
-    def _changed(self, _change) -> None:
-        self.update()
-
-    def update(self) -> None:
-        """Recheck the profile and redraw the table."""
+    def figure(self):
+        """Recheck the profile (kept in ``current_table``); the table figure for it."""
         self.current_table = proportionality_check(self.profile)
-        self.current_figure = proportionality_figure(self.profile)
-        self.output.clear_output(wait=True)
-        with self.output:
-            display(self.current_figure)
+        return proportionality_figure(self.profile)
 
 
 def proportionality_checker(profile: Mapping | None = None) -> ProportionalityChecker:

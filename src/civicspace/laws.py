@@ -25,9 +25,9 @@ from collections.abc import Iterable, Sequence
 import ipywidgets as widgets
 import pandas as pd
 import plotly.graph_objects as go
-from IPython.display import display
 
 from .plotting import NOT_YET, OKABE_ITO, TEMPLATE_NAME
+from .widgets import LiveFigure
 
 #: The law types of the table, in the order the figures list them.
 TYPE_ORDER = [
@@ -519,7 +519,7 @@ def repression_change_figure(change: pd.DataFrame) -> go.Figure:
 # ---------------------------------------------------------------- widget
 
 
-class LawDiffusionExplorer(widgets.VBox):
+class LawDiffusionExplorer(LiveFigure):
     """A year slider and a type menu over :func:`diffusion_map`.
 
     ``current_figure`` holds the figure for the current choice (the tests read it).
@@ -534,26 +534,15 @@ class LawDiffusionExplorer(widgets.VBox):
         self.year = widgets.IntSlider(
             value=year, min=FIRST_YEAR, max=LAST_YEAR, step=1, description="End of year", continuous_update=False
         )
-        self.output = widgets.Output()
-        self.current_figure = None
-        super().__init__([widgets.HBox([self.law_type, self.year]), self.output])
-        self.law_type.observe(self._changed, names="value")
-        self.year.observe(self._changed, names="value")
-        self.update()
-
-    def _changed(self, _change) -> None:
-        self.update()
+        super().__init__([widgets.HBox([self.law_type, self.year])], controls=(self.law_type, self.year))
 
     def selected_types(self) -> list[str]:
         """The law types the menu selects."""
         return list(TYPE_ORDER) if self.law_type.value == self.ALL else [self.law_type.value]
 
-    def update(self) -> None:
-        """Redraw the map for the current year and type."""
-        self.current_figure = diffusion_map(self.laws, self.year.value, self.selected_types())
-        self.output.clear_output(wait=True)
-        with self.output:
-            display(self.current_figure)
+    def figure(self):
+        """The map for the current year and type."""
+        return diffusion_map(self.laws, self.year.value, self.selected_types())
 
 
 def law_diffusion_explorer(laws: pd.DataFrame, year: int = LAST_YEAR, law_type: str = LawDiffusionExplorer.ALL):

@@ -27,10 +27,10 @@ from collections.abc import Sequence
 import ipywidgets as widgets
 import pandas as pd
 import plotly.graph_objects as go
-from IPython.display import display
 from plotly.subplots import make_subplots
 
-from .plotting import NOT_YET, OKABE_ITO, TEMPLATE_NAME
+from .plotting import OKABE_ITO, TEMPLATE_NAME
+from .widgets import LiveFigure
 
 # --------------------------------------------------------------------------- the ILO series
 
@@ -581,7 +581,7 @@ def trust_slider_figure(
 # --------------------------------------------------------------------------- widget
 
 
-class TrustSimulator(widgets.VBox):
+class TrustSimulator(LiveFigure):
     """Sliders for every parameter of :func:`simulate_trust`; each change reruns it and redraws :func:`trust_figure`.
 
     ``current_table`` and ``current_figure`` hold the latest simulation and figure (the tests read them).
@@ -607,36 +607,26 @@ class TrustSimulator(widgets.VBox):
                                         continuous_update=False, style=style, layout=lay),
         }
         self.summary = widgets.HTML()
-        self.output = widgets.Output()
         self.current_table: pd.DataFrame | None = None
-        self.current_figure: go.Figure | None = None
         names = list(self.controls)
         left = widgets.VBox([self.controls[n] for n in names[:4]])
         right = widgets.VBox([self.controls[n] for n in names[4:]])
-        super().__init__([widgets.HBox([left, right]), self.summary, self.output])
-        for control in self.controls.values():
-            control.observe(self._changed, names="value")
-        self.update()
+        super().__init__([widgets.HBox([left, right]), self.summary], controls=self.controls.values())
 
     def params(self) -> dict[str, float | int]:
         """The current values of the sliders, as keyword arguments for :func:`simulate_trust`."""
         return {name: (int(c.value) if name == "rounds" else float(c.value)) for name, c in self.controls.items()}
 
-    def _changed(self, _change) -> None:
-        self.update()
-
-    def update(self) -> None:
-        """Rerun the simulation with the current sliders and redraw."""
+    def figure(self):
+        """Rerun the simulation with the current sliders (kept in ``current_table``, summed up above
+        the figure); its figure."""
         self.current_table = simulate_trust(**self.params())
-        self.current_figure = trust_figure(self.current_table)
         s = simulation_summary(self.current_table)
         self.summary.value = (
             f"Final trust <b>{s['final_trust']:.2f}</b>: {s['partnership_rounds']} partnership, "
             f"{s['exposed_rounds']} exposed, {s['co_opted_rounds']} co-opted round(s). {MODEL_NOTE}"
         )
-        self.output.clear_output(wait=True)
-        with self.output:
-            display(self.current_figure)
+        return trust_figure(self.current_table)
 
 
 def trust_simulator(**params) -> TrustSimulator:

@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import html
 import itertools
-import json
 import os
 
 import plotly.io as pio

@@ -31,10 +31,10 @@ from collections.abc import Iterable, Sequence
 import ipywidgets as widgets
 import pandas as pd
 import plotly.graph_objects as go
-from IPython.display import display
 
 from .data import require_columns
 from .plotting import OKABE_ITO, TEMPLATE_NAME
+from .widgets import LiveFigure
 
 #: The incident types of the simulated data, in the order menus show them.
 INCIDENT_TYPES = [
@@ -518,7 +518,7 @@ def tradeoff_figure(df: pd.DataFrame, thresholds: Sequence[float] = SLIDER_THRES
 # --------------------------------------------------------------------------- widget
 
 
-class RedFlagDetector(widgets.VBox):
+class RedFlagDetector(LiveFigure):
     """Region and incident-type menus, a rule menu and a threshold slider over :func:`series_figure`.
 
     ``current_figure`` holds the figure for the current choice (the tests read it);
@@ -545,29 +545,19 @@ class RedFlagDetector(widgets.VBox):
         self.window = widgets.IntSlider(value=window, min=2, max=26, step=1, description="Baseline weeks",
                                         continuous_update=False, layout=widgets.Layout(width="420px"), style=style)
         self.summary = widgets.Label()
-        self.output = widgets.Output()
-        self.current_figure = None
         self.scores: dict = {}
         controls = widgets.HBox([widgets.VBox([self.region, self.incident_type]),
                                  widgets.VBox([self.rule, self.threshold, self.window])])
-        super().__init__([controls, self.summary, self.output])
-        for control in (self.region, self.incident_type, self.rule, self.threshold, self.window):
-            control.observe(self._changed, names="value")
-        self.update()
+        super().__init__([controls, self.summary],
+                         controls=(self.region, self.incident_type, self.rule, self.threshold, self.window))
 
-    def _changed(self, _change) -> None:
-        self.update()
-
-    def update(self) -> None:
-        """Redraw the series for the current controls and update the hit and false-alarm counts."""
+    def figure(self):
+        """The series for the current controls; updates the hit and false-alarm counts."""
         args = dict(region=self.region.value, incident_type=self.incident_type.value,
                     threshold=float(self.threshold.value), window=int(self.window.value), rule=self.rule.value)
         self.scores = evaluate(detect(self.df, **args))
-        self.current_figure = series_figure(self.df, self.events, **args)
         self.summary.value = f"Simulated data. {_score_text(self.scores)}."
-        self.output.clear_output(wait=True)
-        with self.output:
-            display(self.current_figure)
+        return series_figure(self.df, self.events, **args)
 
 
 def red_flag_detector(df: pd.DataFrame, events: pd.DataFrame, region: str = ALL, incident_type: str = ALL,

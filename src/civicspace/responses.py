@@ -19,14 +19,14 @@ simplification of those sources, not a formula taken from any of them.
 from __future__ import annotations
 
 import textwrap
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 
 import ipywidgets as widgets
 import pandas as pd
 import plotly.graph_objects as go
-from IPython.display import display
 
 from .plotting import OKABE_ITO, TEMPLATE_NAME
+from .widgets import LiveFigure
 
 #: The restriction types of the course's law typology, in the order menus show them.
 RESTRICTIONS = [
@@ -550,7 +550,7 @@ def planner_with_menu(scenarios: Mapping[str, Mapping] | None = None) -> go.Figu
 # --------------------------------------------------------------------------- widget
 
 
-class ResponsePlanner(widgets.VBox):
+class ResponsePlanner(LiveFigure):
     """Scenario controls over :func:`plan` and :func:`plan_table`.
 
     ``current_plan`` and ``current_figure`` hold the plan and table for the current
@@ -567,30 +567,19 @@ class ResponsePlanner(widgets.VBox):
                                       description="Stage", layout=wide)
         self.actor = widgets.ToggleButtons(options=ACTORS, value=s["actor"], description="NGO")
         self.staff = widgets.Checkbox(value=s["staff_in_country"], description="Staff in the country")
-        self.output = widgets.Output()
         self.current_plan = None
-        self.current_figure = None
-        super().__init__([widgets.HBox([self.restriction, self.stage]), widgets.HBox([self.actor, self.staff]),
-                          self.output])
-        for control in (self.restriction, self.stage, self.actor, self.staff):
-            control.observe(self._changed, names="value")
-        self.update()
+        super().__init__([widgets.HBox([self.restriction, self.stage]), widgets.HBox([self.actor, self.staff])],
+                         controls=(self.restriction, self.stage, self.actor, self.staff))
 
     @property
     def scenario(self) -> dict:
         """The scenario the controls describe."""
         return make_scenario(self.restriction.value, self.stage.value, self.actor.value, self.staff.value)
 
-    def _changed(self, _change) -> None:
-        self.update()
-
-    def update(self) -> None:
-        """Recompute the plan and redraw its table."""
+    def figure(self):
+        """Recompute the plan (kept in ``current_plan``); its table."""
         self.current_plan = plan(self.scenario)
-        self.current_figure = plan_table(self.scenario)
-        self.output.clear_output(wait=True)
-        with self.output:
-            display(self.current_figure)
+        return plan_table(self.scenario)
 
 
 def response_planner(restriction: str = "foreign agent", stage: int = 1, actor: str = "domestic",

@@ -20,10 +20,10 @@ from collections.abc import Sequence
 import ipywidgets as widgets
 import pandas as pd
 import plotly.graph_objects as go
-from IPython.display import display
 from plotly.subplots import make_subplots
 
 from .plotting import NOT_YET, OKABE_ITO
+from .widgets import LiveFigure
 
 #: The four keyword flags of the table and the topic each one stands for.
 FLAGS = {
@@ -452,7 +452,7 @@ def explorer_view(
 # --------------------------------------------------------------------------- live widget
 
 
-class UPRExplorer(widgets.VBox):
+class UPRExplorer(LiveFigure):
     """Menus for topic and view, a year range and a top-n slider over :func:`explorer_view`.
 
     ``current_figure`` holds the figure for the current choice (the tests read it).
@@ -467,24 +467,12 @@ class UPRExplorer(widgets.VBox):
             value=(first, last), min=first, max=last, step=1, description="Years", continuous_update=False
         )
         self.n = widgets.IntSlider(value=n, min=5, max=25, step=1, description="Top n", continuous_update=False)
-        self.output = widgets.Output()
-        self.current_figure = None
-        super().__init__([widgets.HBox([self.topic, self.view]), widgets.HBox([self.years, self.n]), self.output])
-        for control in (self.topic, self.view, self.years, self.n):
-            control.observe(self._changed, names="value")
-        self.update()
+        super().__init__([widgets.HBox([self.topic, self.view]), widgets.HBox([self.years, self.n])],
+                         controls=(self.topic, self.view, self.years, self.n))
 
-    def _changed(self, _change) -> None:
-        self.update()
-
-    def update(self) -> None:
-        """Redraw the figure for the current controls."""
-        self.current_figure = explorer_view(
-            self.df, self.topic.value, self.view.value, tuple(self.years.value), self.n.value
-        )
-        self.output.clear_output(wait=True)
-        with self.output:
-            display(self.current_figure)
+    def figure(self):
+        """The figure for the current controls."""
+        return explorer_view(self.df, self.topic.value, self.view.value, tuple(self.years.value), self.n.value)
 
 
 def upr_explorer(df: pd.DataFrame, topic: str = ANY, view: str = "year", n: int = 12) -> UPRExplorer:

@@ -1,10 +1,13 @@
 """Live interactives for Jupyter (they need a kernel; the book shows plotly versions).
 
-Each widget only wires controls to a pure figure builder in :mod:`civicspace.figures`,
-so what it draws is what the unit tests check.
+Each widget only wires controls to a pure figure builder (in :mod:`civicspace.figures`
+or the chapter's module), so what it draws is what the unit tests check. Every
+chapter's widget is a :class:`LiveFigure`: copy :class:`RatificationExplorer` to add one.
 """
 
 from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
 
 import ipywidgets as widgets
 import pandas as pd
@@ -13,7 +16,40 @@ from IPython.display import display
 from . import figures
 
 
-class RatificationExplorer(widgets.VBox):
+class LiveFigure(widgets.VBox):
+    """Controls above an output area that shows :meth:`figure` and redraws on every change.
+
+    A subclass creates its controls, then calls ``super().__init__(rows, controls)``:
+    ``rows`` are the widgets laid out above the figure, ``controls`` those whose
+    ``value`` changes redraw it. It implements :meth:`figure`, which builds the figure
+    for the current values (and may keep other results, such as a table, on ``self``
+    for the tests). ``current_figure`` holds the figure on show.
+    """
+
+    def __init__(self, rows: Sequence[widgets.Widget], controls: Iterable[widgets.Widget]):
+        self.output = widgets.Output()
+        self.current_figure = None
+        super().__init__([*rows, self.output])
+        for control in controls:
+            control.observe(self._changed, names="value")
+        self.update()
+
+    def _changed(self, _change) -> None:
+        self.update()
+
+    def figure(self):
+        """The figure for the current values of the controls."""
+        raise NotImplementedError
+
+    def update(self) -> None:
+        """Redraw the figure for the current values of the controls."""
+        self.current_figure = self.figure()
+        self.output.clear_output(wait=True)
+        with self.output:
+            display(self.current_figure)
+
+
+class RatificationExplorer(LiveFigure):
     """A treaty menu and a year slider over :func:`figures.ratification_map`.
 
     ``current_figure`` holds the figure for the current choice (the tests read it).
@@ -26,22 +62,11 @@ class RatificationExplorer(widgets.VBox):
         self.year = widgets.IntSlider(
             value=year, min=1966, max=2022, step=1, description="End of year", continuous_update=False
         )
-        self.output = widgets.Output()
-        self.current_figure = None
-        super().__init__([widgets.HBox([self.treaty, self.year]), self.output])
-        self.treaty.observe(self._changed, names="value")
-        self.year.observe(self._changed, names="value")
-        self.update()
+        super().__init__([widgets.HBox([self.treaty, self.year])], controls=(self.treaty, self.year))
 
-    def _changed(self, _change) -> None:
-        self.update()
-
-    def update(self) -> None:
-        """Redraw the map for the current treaty and year."""
-        self.current_figure = figures.ratification_map(self.df, self.treaty.value, self.year.value)
-        self.output.clear_output(wait=True)
-        with self.output:
-            display(self.current_figure)
+    def figure(self):
+        """The map for the current treaty and year."""
+        return figures.ratification_map(self.df, self.treaty.value, self.year.value)
 
 
 def ratification_explorer(df: pd.DataFrame, treaty: str = "ICCPR", year: int = 2022) -> RatificationExplorer:
