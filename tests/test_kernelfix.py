@@ -11,6 +11,15 @@ from jupyter_client.channels import AsyncZMQSocketChannel
 from civicspace import kernelfix
 
 
+def run(coro):
+    """asyncio.run in a thread of its own: in the test worker another library
+    (Playwright's sync API) may already run an event loop in this thread."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    with ThreadPoolExecutor(1) as pool:
+        return pool.submit(asyncio.run, coro).result()
+
+
 class MissedWakeupSocket:
     """A socket whose message is already waiting but whose poll does not wake for it:
     like pyzmq's asyncio poll after a lost edge, it only reports the message when a
@@ -40,7 +49,7 @@ class Channel:
 
 def test_a_waiting_reply_is_returned_after_one_slice_not_after_the_whole_timeout():
     sock = MissedWakeupSocket(has_message=True)
-    msg = asyncio.run(kernelfix._sliced_get_msg(Channel(sock), timeout=600))
+    msg = run(kernelfix._sliced_get_msg(Channel(sock), timeout=600))
     assert msg == {"msg_type": "execute_reply"}
     assert sock.waits == [kernelfix.SLICE_MS]  # one slice, not a single 600 000 ms poll
 
@@ -48,7 +57,7 @@ def test_a_waiting_reply_is_returned_after_one_slice_not_after_the_whole_timeout
 def test_no_message_still_raises_empty_at_the_timeout_and_no_poll_is_longer_than_a_slice():
     sock = MissedWakeupSocket(has_message=False)
     with pytest.raises(Empty):
-        asyncio.run(kernelfix._sliced_get_msg(Channel(sock), timeout=1.2))
+        run(kernelfix._sliced_get_msg(Channel(sock), timeout=1.2))
     assert len(sock.waits) >= 3
     assert all(0 <= w <= kernelfix.SLICE_MS for w in sock.waits)
     assert sum(sock.waits) >= 1100  # it waited (about) the whole timeout before giving up
@@ -56,7 +65,7 @@ def test_no_message_still_raises_empty_at_the_timeout_and_no_poll_is_longer_than
 
 def test_no_timeout_means_wait_in_slices_until_a_message_arrives():
     sock = MissedWakeupSocket(has_message=True)
-    assert asyncio.run(kernelfix._sliced_get_msg(Channel(sock), timeout=None))["msg_type"] == "execute_reply"
+    assert run(kernelfix._sliced_get_msg(Channel(sock), timeout=None))["msg_type"] == "execute_reply"
     assert sock.waits == [kernelfix.SLICE_MS]
 
 
@@ -76,7 +85,7 @@ def test_a_real_kernel_round_trip_works_through_the_patched_channel(monkeypatch)
 
     monkeypatch.setattr(AsyncZMQSocketChannel, "get_msg", kernelfix._sliced_get_msg)
 
-    async def run():
+    async def round_trip():
         km, kc = await start_new_async_kernel(kernel_name="python3")
         try:
             msg_id = kc.execute("x = 6 * 7")
@@ -89,4 +98,4 @@ def test_a_real_kernel_round_trip_works_through_the_patched_channel(monkeypatch)
             kc.stop_channels()
             await km.shutdown_kernel(now=True)
 
-    asyncio.run(run())
+    run(round_trip())
