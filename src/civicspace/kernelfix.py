@@ -7,8 +7,9 @@ without the event loop waking (pyzmq's asyncio poll then only sees the message
 in its final check, when the timeout ends). nbclient waits for each cell's
 ``execute_reply`` with the cell timeout, so a chapter that normally runs in
 5 s occasionally took the whole 600 s timeout and then carried on as if
-nothing had happened (seen on 2 cores with other kernels running; about one
-run in six with both cores busy).
+nothing had happened (seen on 2 cores with other kernels running; with both
+cores busy and a 30 s timeout, 6 of 26 unpatched runs of chapter 1 stalled,
+none of 20 patched ones).
 
 :func:`apply` makes ``get_msg`` poll in slices of at most
 :data:`SLICE_MS`: each slice ends with the same final check, so a missed
