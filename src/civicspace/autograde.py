@@ -20,7 +20,6 @@ own steps over the course folder ``autograder/``:
 
 from __future__ import annotations
 
-import ast
 import csv
 import os
 import re
@@ -37,7 +36,7 @@ from pathlib import Path
 
 import nbformat
 
-from . import grading, sandbox
+from . import gradeexec, grading, sandbox
 from .paths import repo_root
 
 BIN = Path(sys.executable).parent
@@ -53,7 +52,7 @@ class SubmissionResult:
     messages: list[str] = field(default_factory=list)
     seconds: float = 0.0
     scratch: Path | None = None
-    zero_notebooks: set[str] = field(default_factory=set)  # notebooks to score 0 (flagged)
+    flags: dict[str, list[str]] = field(default_factory=dict)  # notebook -> why it was flagged for review
 
     def log_line(self) -> str:
         notes = "; ".join(self.messages) or "ok"
@@ -107,55 +106,68 @@ class Progress:
 
 # --------------------------------------------------------------------------- checks before running code
 
-#: Module names whose attributes a submission must not reassign (tests rely on them).
-PROTECTED_MODULES = {"civicspace", "cs", "pd", "pandas", "np", "numpy", "builtins", "sys", "IPython", "ipykernel", "nbgrader", "importlib", "os"}
+#: Largest notebook file accepted (bytes).
+MAX_NOTEBOOK_BYTES = 50 * 1024 * 1024
 
 
-def monkeypatching(source: str) -> list[str]:
-    """Lines of ``source`` that reassign attributes of modules the tests rely on (or call setattr on them)."""
+def read_regular_file(path: Path, limit: int = MAX_NOTEBOOK_BYTES) -> bytes:
+    """The bytes of ``path`` if it is a regular file with one name; ``ValueError`` saying why not.
+
+    A symlink (to the instructor's solution, another student's work...), a hard link
+    to a file elsewhere, a device or a FIFO is refused; the file is opened without
+    following links and checked on the open descriptor, so it cannot be swapped
+    between the check and the read.
+    """
+    import stat
+
     try:
-        tree = ast.parse(source)
-    except SyntaxError:
-        return []
-    found = []
-
-    def root_name(node):
-        while isinstance(node, ast.Attribute):
-            node = node.value
-        return node.id if isinstance(node, ast.Name) else None
-
-    for node in ast.walk(tree):
-        targets = []
-        if isinstance(node, (ast.Assign, ast.AugAssign, ast.AnnAssign)):
-            targets = node.targets if isinstance(node, ast.Assign) else [node.target]
-        elif isinstance(node, ast.Delete):
-            targets = node.targets
-        for t in targets:
-            if isinstance(t, ast.Attribute) and root_name(t) in PROTECTED_MODULES:
-                found.append(f"line {node.lineno}: assigns {ast.unparse(t)}")
-        if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id in ("setattr", "delattr"):
-            if node.args and root_name(node.args[0]) in PROTECTED_MODULES:
-                found.append(f"line {node.lineno}: {node.func.id}({ast.unparse(node.args[0])}, ...)")
-        if isinstance(node, (ast.Import, ast.ImportFrom)):
-            names = [a.name for a in node.names] + ([node.module] if isinstance(node, ast.ImportFrom) and node.module else [])
-            if any(n and n.split(".")[0] in ("builtins", "ctypes", "gc") for n in names):
-                found.append(f"line {node.lineno}: imports {', '.join(n for n in names if n)}")
-    return found
+        fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK)
+    except OSError as exc:
+        if os.path.islink(path):
+            raise ValueError("is a symbolic link, not a file") from None
+        raise ValueError(f"cannot be opened ({exc.strerror})") from None
+    with os.fdopen(fd, "rb") as fh:
+        info = os.fstat(fh.fileno())
+        if not stat.S_ISREG(info.st_mode):
+            raise ValueError("is not a regular file (a device, FIFO, socket or folder)")
+        if info.st_nlink != 1:
+            raise ValueError(f"is a hard link ({info.st_nlink} names for one file)")
+        if info.st_size > limit:
+            raise ValueError(f"is larger than {limit // (1024 * 1024)} MB")
+        return fh.read(limit + 1)[:limit]
 
 
-def check_submission(folder: Path, expected: list[str], result: SubmissionResult) -> list[str]:
-    """The notebooks of a submission that can be graded; problems go into ``result.messages``."""
-    present = sorted(p.name for p in folder.glob("*.ipynb"))
-    usable = []
+def check_submission(folder: Path, expected: list[str], result: SubmissionResult) -> dict[str, bytes]:
+    """The notebooks of a submission that can be graded (name -> bytes); problems go into ``result.messages``.
+
+    Only the expected notebooks (and nbgrader's ``timestamp.txt``) are handed to the
+    grader; other files beside them are listed in the log and never reach a kernel.
+    """
+    if folder.is_symlink() or folder.parent.is_symlink() or not folder.is_dir():
+        result.messages.append("submission folder is a link or not a folder; scored 0, flagged for review")
+        result.flags["(folder)"] = ["the submission folder is a link"]
+        return {}
+    entries = sorted(p.name for p in folder.iterdir())
+    extra = [n for n in entries if n not in expected and n != "timestamp.txt"]
+    if extra:
+        shown = ", ".join(extra[:10]) + (f" and {len(extra) - 10} more" if len(extra) > 10 else "")
+        result.messages.append(f"extra files not given to the grader: {shown}")
+    usable: dict[str, bytes] = {}
     for name in expected:
         path = folder / name
-        if not path.exists():
-            others = [p for p in present if p not in expected]
+        if not os.path.lexists(path):
+            others = [p for p in entries if p.endswith(".ipynb") and p not in expected]
             hint = f" (found {', '.join(others)}: wrong notebook file name?)" if others else ""
             result.messages.append(f"{name}: missing{hint}; scored 0")
             continue
         try:
-            nb = nbformat.read(path, as_version=4)
+            data = read_regular_file(path)
+        except ValueError as exc:
+            result.messages.append(f"{name}: {exc}; scored 0, flagged for review")
+            result.flags[name] = [f"the notebook file {exc}"]
+            continue
+        try:
+            nb = nbformat.reads(data.decode("utf-8"), as_version=4)
             nbformat.validate(nb)
         except Exception as exc:  # corrupt JSON or not a notebook
             result.messages.append(f"{name}: not a valid notebook ({type(exc).__name__}: {str(exc)[:120]}); scored 0")
@@ -163,14 +175,12 @@ def check_submission(folder: Path, expected: list[str], result: SubmissionResult
         if not any(grading.nbgrader_meta(c) for c in nb.cells):
             result.messages.append(f"{name}: no graded cells left (empty or rebuilt notebook); scored 0")
             continue
-        flagged = []
-        for cell in nb.cells:
-            if cell.cell_type == "code":
-                flagged += monkeypatching(cell.source)
-        if flagged:
-            result.messages.append(f"{name}: reassigns library or test helpers ({'; '.join(flagged[:3])}); autograded part scored 0, review by hand")
-            result.zero_notebooks.add(name)
-        usable.append(name)
+        usable[name] = data
+    if usable and "timestamp.txt" in entries:
+        try:
+            usable["timestamp.txt"] = read_regular_file(folder / "timestamp.txt", limit=1024)
+        except ValueError as exc:
+            result.messages.append(f"timestamp.txt {exc}: ignored")
     return usable
 
 
@@ -192,11 +202,14 @@ c.KernelManager.ip = "{runtime}/kernel"
 c.LimitOutput.max_lines = 1000
 # nbgrader's own pipeline, plus a cap on the size of each output (a single 100 MB
 # line would otherwise go into the gradebook folder and the feedback).
-from nbgrader.preprocessors import Execute, IgnorePattern, LimitOutput, SaveAutoGrades, AssignLatePenalties, CheckCellMetadata
+# Execution: the student's cells in one sandboxed kernel, the instructor's tests in
+# another that never runs student code (civicspace.gradeexec).
+from nbgrader.preprocessors import IgnorePattern, LimitOutput, SaveAutoGrades, AssignLatePenalties, CheckCellMetadata
 from nbconvert.preprocessors import ClearMetadataPreprocessor
 from civicspace.autograde import TruncateOutputsPreprocessor
+from civicspace.gradeexec import IsolatedExecute
 c.Autograde.autograde_preprocessors = [
-    Execute, IgnorePattern, ClearMetadataPreprocessor, LimitOutput, TruncateOutputsPreprocessor,
+    IsolatedExecute, IgnorePattern, ClearMetadataPreprocessor, LimitOutput, TruncateOutputsPreprocessor,
     SaveAutoGrades, AssignLatePenalties, CheckCellMetadata,
 ]
 """
@@ -205,15 +218,16 @@ c.Autograde.autograde_preprocessors = [
 STUDENT_ID = re.compile(r"^[A-Za-z0-9_.@+-]{1,128}$")
 
 
-def _scratch_course(course: Path, assignment: str, students: dict[str, list[str]], scratch: Path, limits: sandbox.Limits) -> None:
-    """A scratch course with a copy of the gradebook and these students' usable notebooks."""
+def _scratch_course(course: Path, assignment: str, students: dict[str, dict[str, bytes]], scratch: Path, limits: sandbox.Limits) -> None:
+    """A scratch course with a copy of the gradebook and these students' usable files (as checked)."""
     shutil.rmtree(scratch, ignore_errors=True)
     scratch.mkdir(parents=True)
     shutil.copyfile(course / "gradebook.db", scratch / "gradebook.db")
-    for student, notebooks in students.items():
-        (scratch / "submitted" / student / assignment).mkdir(parents=True)
-        for name in notebooks + (["timestamp.txt"] if (course / "submitted" / student / assignment / "timestamp.txt").exists() else []):
-            shutil.copyfile(course / "submitted" / student / assignment / name, scratch / "submitted" / student / assignment / name)
+    for student, files in students.items():
+        folder = scratch / "submitted" / student / assignment
+        folder.mkdir(parents=True)
+        for name, data in files.items():
+            (folder / name).write_bytes(data)
     (scratch / "runtime").mkdir()
     (scratch / "nbgrader_config.py").write_text(
         SCRATCH_CONFIG.format(
@@ -241,7 +255,7 @@ def autograde_batch(
     are graded again one at a time.
     """
     results = {s: SubmissionResult(s) for s in students}
-    usable: dict[str, list[str]] = {}
+    usable: dict[str, dict[str, bytes]] = {}
     start = time.perf_counter()
     for student in students:
         res = results[student]
@@ -313,6 +327,9 @@ def autograde_batch(
             res.scratch = scratch
             if student in done:
                 res.messages += _explain(scratch / "autograded" / student / assignment)
+            for notebook, reasons in gradeexec.read_flags(scratch, student).items():
+                res.flags[f"{notebook}.ipynb"] = reasons
+                res.messages.append(f"{notebook}.ipynb: FLAGGED FOR REVIEW: {'; '.join(reasons)}; the tests after that point scored 0")
         if timed_out and len(usable) > 1:
             # Grade the unfinished ones again, alone, each with its own time budget.
             for i, student in enumerate(unfinished):
@@ -344,6 +361,8 @@ KNOWN_ERRORS = {
     "PermissionError": "tried to write outside its folder (blocked)",
     "FileNotFoundError": "tried to open a file it cannot see (e.g. another student's work or the instructor's files)",
     "NotImplementedError": "left an answer stub",
+    "StudentCodeError": "a function of the submission failed or did not return when a test called it",
+    gradeexec.FLAG_ENAME: "not run: flagged for review",
 }
 
 
@@ -430,9 +449,9 @@ def _merge_one(main, other, assignment: str, result: SubmissionResult, expected:
                         theirs = other.find_grade(grade.cell.name, notebook, assignment, result.student)
                     except MissingEntry:
                         continue
-                    zero = nb_name in result.zero_notebooks and not grade.cell.cell_type == "markdown"
-                    grade.auto_score = 0.0 if zero and theirs.auto_score is not None else theirs.auto_score
-                    grade.needs_manual_grade = (theirs.needs_manual_grade or zero) and grade.manual_score is None
+                    flagged = nb_name in result.flags
+                    grade.auto_score = theirs.auto_score
+                    grade.needs_manual_grade = (theirs.needs_manual_grade or flagged) and grade.manual_score is None
                 for comment in main.find_submission_notebook(notebook, assignment, result.student).comments:
                     try:
                         theirs = other.find_comment(comment.cell.name, notebook, assignment, result.student)
@@ -446,6 +465,7 @@ def _merge_one(main, other, assignment: str, result: SubmissionResult, expected:
             is_test = grade.cell.cell_type == "code" and not _is_solution(main, grade.cell.name, notebook, assignment)
             if is_test and grade.auto_score is None:
                 grade.auto_score = 0.0
+                grade.needs_manual_grade = nb_name in result.flags and grade.manual_score is None
 
 
 def _is_solution(gb, cell_name: str, notebook: str, assignment: str) -> bool:
@@ -542,14 +562,46 @@ def write_item_report(items: list[dict], out_csv: Path, out_html: Path, assignme
 # --------------------------------------------------------------------------- feedback without secrets
 
 
-def redact_notebook(nb) -> None:
-    """Remove hidden tests and tracebacks from a graded notebook before it goes to a student.
+#: Messages of the test kernel that the course itself writes (safe to show a student).
+_OWN_MESSAGES = {"AssertionError", "StudentCodeError", gradeexec.FLAG_ENAME}
 
-    Test cells keep their visible part; their error outputs keep the exception's
-    name and message but not the traceback (which would quote hidden lines).
+
+def test_result_text(outputs: list) -> str:
+    """What a student is told about one test cell: passed, or failed with the instructor's message.
+
+    Only the test's verdict and a message the instructor (or the grader) wrote: never
+    a traceback, and never text the student's code printed while the tests ran.
+    """
+    for out in outputs:
+        if out.get("output_type") == "error":
+            ename = str(out.get("ename", "Error"))
+            ename = ename if re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]{0,40}", ename) else "Error"
+            evalue = str(out.get("evalue") or "").strip()
+            if ename in _OWN_MESSAGES and evalue:
+                return f"Test failed: {evalue[:400]}"
+            if ename == "AssertionError":
+                return "Test failed: a check did not hold."
+            if ename == "CellTimeoutError":
+                return "Test failed: it ran past the time limit."
+            return f"Test failed: the test could not run on your answer ({ename})."
+        if out.get("output_type") == "stream" and out.get("name") == "stderr":
+            return "Test failed: the test wrote to the error stream (for example a warning about your answer)."
+    return "Test passed."
+
+
+def redact_notebook(nb) -> None:
+    """Make a graded notebook fit to return to a student.
+
+    The student's cells keep their source (the work they submitted) and lose the
+    outputs made at grading time. Test cells keep their visible part; their outputs
+    become one line: passed, or failed with the instructor's assertion message.
     """
     for cell in nb.cells:
+        if cell.cell_type != "code":
+            continue
         if not grading.is_autograder_test(cell):
+            cell.outputs = []
+            cell.execution_count = None
             continue
         kept, hidden = [], False
         for line in cell.source.splitlines():
@@ -564,10 +616,9 @@ def redact_notebook(nb) -> None:
             if not hidden:
                 kept.append(line)
         cell.source = "\n".join(kept)
-        for out in cell.get("outputs", []):
-            if out.get("output_type") == "error":
-                message = out.get("evalue") or "a test did not pass"
-                out["traceback"] = [f"{out.get('ename', 'Error')}: {message}"]
+        verdict = test_result_text(cell.get("outputs", []))
+        cell.outputs = [nbformat.v4.new_output("stream", name="stdout", text=verdict + "\n")]
+        cell.execution_count = None
 
 
 def _feedback_config(course: Path) -> Path:

@@ -8,8 +8,9 @@ student's code, runs inside a sandbox that
   project's virtual environment, the course package and the datasets, and
   nothing else of the repository: not ``exercises/`` (solutions, hidden tests),
   not ``autograder/`` (gradebook, other students' folders, rubrics);
-- can write only to its own notebook folder, its kernel's runtime folder and a
-  private ``/tmp``;
+- can write only to its own working folder, its own kernel's runtime folder (not
+  another kernel's), the folder it shares with its test kernel (see
+  :mod:`civicspace.gradeexec`) and a private ``/tmp``;
 - runs as an unprivileged user (uid 65534 in a user namespace: no capabilities),
   in its own PID, IPC and UTS namespaces, and dies with its parent;
 - is limited in CPU time and file size (rlimits), and in memory and number of
@@ -186,7 +187,6 @@ def kernel_argv(runtime: Path, limits: Limits, batch: str, use_cgroups: bool) ->
         "--die-with-parent",
         "--proc", "/proc", "--dev", "/dev", "--tmpfs", "/tmp",
         *ro,
-        "--bind", str(runtime), str(runtime),
         "--clearenv",
         "--setenv", "HOME", "/tmp",
         "--setenv", "PATH", f"{Path(sys.prefix) / 'bin'}:/usr/bin:/bin",
@@ -197,7 +197,13 @@ def kernel_argv(runtime: Path, limits: Limits, batch: str, use_cgroups: bool) ->
         "--setenv", "PYTHONNOUSERSITE", "1",
     ]
     prlimit = ["prlimit", f"--cpu={limits.cpu_seconds}", f"--fsize={limits.max_file_mb * 1024 * 1024}", "--nofile=256", "--core=0", "--"]
-    lines = ['student=$(basename "$(dirname "$PWD")")']
+    # The grading pipeline starts each kernel with CS_KDIR (its own runtime folder: its
+    # connection file and sockets; no other kernel's), CS_SHARE (the folder of the
+    # socket between a submission's two kernels) and CS_CGROUP (its cgroups' name).
+    lines = [
+        'student="${CS_CGROUP:-$(basename "$(dirname "$PWD")")}"',
+        f'kdir="${{CS_KDIR:-{runtime}}}"',
+    ]
     if use_cgroups:
         mem = CGROUP_ROOT / "memory" / "civicspace" / f"{batch}-"
         pids = CGROUP_ROOT / "pids" / "civicspace" / f"{batch}-"
@@ -210,6 +216,7 @@ def kernel_argv(runtime: Path, limits: Limits, batch: str, use_cgroups: bool) ->
         ]
     lines.append(
         "exec " + " ".join(shlex.quote(a) for a in prlimit + bwrap_args)
+        + ' --bind "$kdir" "$kdir" ${CS_SHARE:+--bind "$CS_SHARE" "$CS_SHARE"}'
         + ' --bind "$PWD" "$PWD" --chdir "$PWD" "$@"'
     )
     python = [str(Path(sys.prefix) / "bin" / "python"), "-m", "ipykernel_launcher", "-f", "{connection_file}"]
