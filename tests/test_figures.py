@@ -17,7 +17,7 @@ def df():
 
 def test_timeline_matches_cumulative_counts(df):
     fig = figures.ratification_timeline(df, ["ICCPR", "CAT"])
-    counts = treaties.cumulative_parties(df, ["ICCPR", "CAT"])
+    counts = treaties._cumulative_parties(df, ["ICCPR", "CAT"])
     assert [t.name for t in fig.data] == ["ICCPR", "CAT"]
     iccpr = counts[counts["treaty"] == "ICCPR"]
     assert list(fig.data[0].y) == iccpr["parties"].tolist()
@@ -26,7 +26,7 @@ def test_timeline_matches_cumulative_counts(df):
 
 def test_map_colours_exactly_the_parties_of_that_year(df):
     fig = figures.ratification_map(df, "ICCPR", 1980)
-    rows = treaties.parties_in_year(df, "ICCPR", 1980)
+    rows = treaties._parties_in_year(df, "ICCPR", 1980)
     assert list(fig.data[0].locations) == rows["iso3"].tolist()
     assert list(fig.data[0].z) == rows["party_by_year"].astype(int).tolist()
     assert f"{rows['party_by_year'].sum()} states parties at the end of 1980" in fig.layout.title.text
@@ -37,7 +37,7 @@ def test_map_by_year_has_one_frame_per_year_and_a_slider(df):
     assert [f.name for f in fig.frames] == [str(y) for y in range(1970, 1981)]
     assert [s["label"] for s in fig.layout.sliders[0].steps] == [str(y) for y in range(1970, 1981)]
     frame_1975 = fig.frames[5]
-    expected = treaties.parties_in_year(df, "ICCPR", 1975)["party_by_year"].astype(int).tolist()
+    expected = treaties._parties_in_year(df, "ICCPR", 1975)["party_by_year"].astype(int).tolist()
     assert list(frame_1975.data[0].z) == expected
     # Frames carry only the colours, not the 193 names again (keeps pages light).
     assert frame_1975.data[0].locations is None
@@ -71,7 +71,7 @@ def test_widget_redraws_on_each_control(df):
     w = cs.widgets.ratification_explorer(df, treaty="ICCPR", year=2022)
     assert "174 states parties at the end of 2022" in w.current_figure.layout.title.text
     w.year.value = 1976
-    n_1976 = int(treaties.parties_in_year(df, "ICCPR", 1976)["party_by_year"].sum())
+    n_1976 = int(treaties._parties_in_year(df, "ICCPR", 1976)["party_by_year"].sum())
     assert w.current_figure.layout.title.text == f"ICCPR: {n_1976} states parties at the end of 1976"
     w.treaty.value = "CAT"
     assert w.current_figure.layout.title.text.startswith("CAT: 0 states parties")  # CAT was adopted in 1984

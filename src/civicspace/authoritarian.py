@@ -10,9 +10,12 @@ Two tables feed the chapter:
   not code has ``ch_covered`` / ``cw_covered`` False and empty columns: missing
   means *not coded*, never 0, so every function here counts covered rows only.
 
-The functions take those tables and return small tables, numbers or plotly
-figures; :class:`RepressionExplorer` wires ipywidgets controls to
+The public functions take those tables and return plotly figures (and the regime
+counts the chapter quotes); :class:`RepressionExplorer` wires ipywidgets controls to
 :func:`repression_consultation_scatter`, so what it draws is what the tests check.
+Merging the two panels, averaging by regime type, the shares of autocracies with a
+barrier and the correlations are what exercise 4 asks students to compute with
+pandas, so the package offers no public function for them.
 """
 
 from __future__ import annotations
@@ -95,40 +98,12 @@ def label_regimes(df: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
-def merge_panels(vdem: pd.DataFrame, barriers: pd.DataFrame) -> pd.DataFrame:
-    """V-Dem and the NGO-law barrier panel joined on ``iso3`` and ``year``.
-
-    Only country-years present in both tables are kept (an inner join); the barrier
-    panel's own ``country`` column is dropped, so the result has one ``country``.
-    """
-    right = barriers.drop(columns=["country"], errors="ignore")
-    return vdem.merge(right, on=["iso3", "year"], how="inner", validate="one_to_one")
-
-
 def _check_column(df: pd.DataFrame, column: str) -> None:
     if column not in df.columns:
         raise ValueError(f"no column {column!r} in the table")
 
 
-def mean_by_regime(vdem: pd.DataFrame, column: str = "v2csreprss", year: int | None = None) -> pd.DataFrame:
-    """Mean of ``column`` for each regime type, optionally in one ``year``.
-
-    Returns one row per regime type, in the order closed autocracy … liberal
-    democracy, with columns ``regime``, ``mean`` and ``n`` (country-years with a
-    value). Rows without a regime code or a value are left out; a regime type with
-    no rows has ``n`` 0 and a missing mean.
-    """
-    _check_column(vdem, column)
-    rows = vdem if year is None else vdem[vdem["year"] == year]
-    rows = label_regimes(rows).dropna(subset=["regime", column])
-    grouped = rows.groupby("regime", observed=False)[column]
-    out = pd.DataFrame({"mean": grouped.mean().astype(float), "n": grouped.size().astype(int)}).reindex(REGIME_ORDER)
-    out["n"] = out["n"].fillna(0).astype(int)
-    out.index.name = "regime"
-    return out.reset_index()
-
-
-def covered_flag(column: str) -> str:
+def _covered_flag(column: str) -> str:
     """The coverage flag that goes with a barrier column: ``ch_covered`` or ``cw_covered``."""
     prefix = column.split("_", 1)[0]
     if prefix not in ("ch", "cw") or "_" not in column:
@@ -136,24 +111,22 @@ def covered_flag(column: str) -> str:
     return f"{prefix}_covered"
 
 
-def covered_rows(merged: pd.DataFrame, column: str) -> pd.DataFrame:
+def _covered_rows(merged: pd.DataFrame, column: str) -> pd.DataFrame:
     """Rows of ``merged`` that the source of ``column`` codes (its coverage flag is True)."""
     _check_column(merged, column)
-    flag = covered_flag(column)
+    flag = _covered_flag(column)
     return merged[merged[flag].fillna(False).astype(bool)]
 
 
-def barrier_share_by_year(
-    merged: pd.DataFrame, barrier: str = "ch_funding", regimes: Iterable[int] = AUTOCRACIES
-) -> pd.DataFrame:
-    """Share of covered country-years in ``regimes`` with ``barrier`` > 0, by year.
+def _barrier_share_in_regime(merged: pd.DataFrame, barrier: str, regime: int) -> pd.DataFrame:
+    """Share of covered country-years of one regime type (code 0–3) with ``barrier`` > 0, by year.
 
     Returns columns ``year``, ``n`` (covered country-years with that regime code),
     ``n_barrier`` (of which with the barrier) and ``share`` (0–1). Rows the barrier's
     source does not code are left out, never counted as "no barrier".
     """
-    rows = covered_rows(merged, barrier)
-    rows = rows[rows["v2x_regime"].isin(list(regimes))]
+    rows = _covered_rows(merged, barrier)
+    rows = rows[rows["v2x_regime"] == regime]
     has = (rows[barrier].astype(float) > 0).astype(int)
     grouped = has.groupby(rows["year"].astype(int))
     out = pd.DataFrame({"n": grouped.size(), "n_barrier": grouped.sum()})
@@ -162,29 +135,17 @@ def barrier_share_by_year(
     return out.reset_index()
 
 
-def barrier_share_by_regime(merged: pd.DataFrame, barrier: str = "ch_funding") -> pd.DataFrame:
-    """:func:`barrier_share_by_year` for each regime type: columns ``regime``, ``year``, ``n``, ``n_barrier``, ``share``."""
+def _barrier_share_by_regime(merged: pd.DataFrame, barrier: str = "ch_funding") -> pd.DataFrame:
+    """:func:`_barrier_share_in_regime` for each regime type: columns ``regime``, ``year``, ``n``, ``n_barrier``, ``share``."""
     parts = []
     for code, label in REGIME_LABELS.items():
-        part = barrier_share_by_year(merged, barrier, regimes=[code])
+        part = _barrier_share_in_regime(merged, barrier, code)
         part.insert(0, "regime", label)
         parts.append(part)
     return pd.concat(parts, ignore_index=True)
 
 
-def barrier_repression_correlation(
-    merged: pd.DataFrame, barrier: str = "ch_barriers_total", indicator: str = "v2csreprss"
-) -> float:
-    """Pearson correlation of ``barrier`` and a V-Dem ``indicator`` over the country-years the barrier's source codes."""
-    rows = covered_rows(merged, barrier)
-    _check_column(rows, indicator)
-    pair = rows[[barrier, indicator]].astype(float).dropna()
-    if len(pair) < 3:
-        raise ValueError("fewer than three coded country-years: no correlation")
-    return float(pair[barrier].corr(pair[indicator]))
-
-
-def scatter_rows(vdem: pd.DataFrame, year: int, x: str = "v2cscnsult", y: str = "v2csreprss") -> pd.DataFrame:
+def _scatter_rows(vdem: pd.DataFrame, year: int, x: str = "v2cscnsult", y: str = "v2csreprss") -> pd.DataFrame:
     """Country rows for one ``year`` with ``iso3``, ``country``, ``regime``, ``x`` and ``y`` (rows missing any are dropped)."""
     for column in (x, y):
         _check_column(vdem, column)
@@ -202,15 +163,12 @@ def scatter_rows(vdem: pd.DataFrame, year: int, x: str = "v2cscnsult", y: str = 
     return out.reset_index(drop=True)
 
 
-def consulting_autocracies(vdem: pd.DataFrame, year: int = 2023, threshold: float = 0.0) -> list[str]:
-    """Sorted ISO3 codes of closed or electoral autocracies in ``year`` whose CSO consultation exceeds ``threshold``."""
-    rows = vdem[(vdem["year"] == year) & vdem["v2x_regime"].isin(list(AUTOCRACIES))]
-    rows = rows[rows["v2cscnsult"].astype(float) > threshold]
-    return sorted(rows["iso3"].astype(str))
+def chapter_facts(vdem: pd.DataFrame, year: int = 2023) -> dict[str, float | int]:
+    """The regime counts chapter 4 quotes, and the correlation of its scatter (the chapter glues them).
 
-
-def chapter_facts(vdem: pd.DataFrame, barriers: pd.DataFrame, year: int = 2023) -> dict[str, float | int]:
-    """The numbers chapter 4 quotes, computed from the two tables (the chapter glues them)."""
+    The means, shares and correlations that exercise 4 asks for are computed in
+    the chapter itself, with pandas, in visible cells.
+    """
     facts: dict[str, float | int] = {"latest_year": int(year)}
     rows = vdem[vdem["year"] == year]
     counts = rows["v2x_regime"].value_counts()
@@ -218,27 +176,8 @@ def chapter_facts(vdem: pd.DataFrame, barriers: pd.DataFrame, year: int = 2023) 
         facts[f"n_{key}_{year}"] = int(counts.get(code, 0))
     facts[f"n_countries_{year}"] = int(rows["v2x_regime"].notna().sum())
     facts[f"n_autocracies_{year}"] = facts[f"n_closed_{year}"] + facts[f"n_electoral_aut_{year}"]
-    means = mean_by_regime(vdem, "v2csreprss", year).set_index("regime")["mean"]
-    facts[f"repression_closed_{year}"] = round(float(means["closed autocracy"]), 2)
-    facts[f"repression_liberal_{year}"] = round(float(means["liberal democracy"]), 2)
-    consult = mean_by_regime(vdem, "v2cscnsult", year).set_index("regime")["mean"]
-    facts[f"consultation_closed_{year}"] = round(float(consult["closed autocracy"]), 2)
-    facts[f"consultation_liberal_{year}"] = round(float(consult["liberal democracy"]), 2)
-    consulting = consulting_autocracies(vdem, year)
-    facts[f"n_consulting_autocracies_{year}"] = len(consulting)
     pair = rows[["v2csreprss", "v2cscnsult"]].astype(float).dropna()
     facts[f"corr_repression_consultation_{year}"] = round(float(pair["v2csreprss"].corr(pair["v2cscnsult"])), 2)
-
-    merged = merge_panels(vdem, barriers)
-    shares = barrier_share_by_year(merged, "ch_funding").set_index("year")
-    first, last = int(shares.index.min()), int(shares.index.max())
-    facts["ch_first_year"], facts["ch_last_year"] = first, last
-    facts["funding_share_first"] = round(100 * float(shares.loc[first, "share"]), 1)
-    facts["funding_share_last"] = round(100 * float(shares.loc[last, "share"]), 1)
-    facts["funding_n_last"] = int(shares.loc[last, "n"])
-    facts["funding_nbarrier_last"] = int(shares.loc[last, "n_barrier"])
-    facts["barrier_repression_corr"] = round(barrier_repression_correlation(merged), 2)
-    facts["n_ch_country_years"] = int(covered_rows(merged, "ch_barriers_total").shape[0])
     return facts
 
 
@@ -300,7 +239,7 @@ def repression_consultation_scatter(
     democracy (a type with no country that year is an empty trace), so colours and
     legend stay the same from year to year.
     """
-    rows = scatter_rows(vdem, year, x, y)
+    rows = _scatter_rows(vdem, year, x, y)
     fig = go.Figure([_scatter_trace(rows, regime, x, y) for regime in REGIME_ORDER])
     counts = rows["regime"].value_counts()
     parts = ", ".join(f"{int(counts.get(r, 0))} {r}" for r in REGIME_ORDER)
@@ -337,7 +276,7 @@ def repression_consultation_by_year(
     fig = repression_consultation_scatter(vdem, last, x, y)
     frames, steps = [], []
     for year in years:
-        rows = scatter_rows(vdem, year, x, y)
+        rows = _scatter_rows(vdem, year, x, y)
         data = []
         for regime in REGIME_ORDER:
             part = rows[rows["regime"] == regime]
@@ -390,7 +329,7 @@ def barrier_share_figure(merged: pd.DataFrame, barriers: Sequence[str] | None = 
     buttons = []
     n_regimes = len(REGIME_ORDER)
     for i, barrier in enumerate(barriers):
-        table = barrier_share_by_regime(merged, barrier)
+        table = _barrier_share_by_regime(merged, barrier)
         for regime in REGIME_ORDER:
             part = table[table["regime"] == regime]
             fig.add_trace(

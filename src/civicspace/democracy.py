@@ -132,42 +132,6 @@ def peak_year(df: pd.DataFrame, iso3: str, index: str = "v2x_libdem") -> int:
     return int(rows.loc[rows[index] == best, "year"].min())
 
 
-def change_between(df: pd.DataFrame, index: str = "v2x_libdem", start: int = 2013, end: int = 2023) -> pd.DataFrame:
-    """Change of ``index`` from ``start`` to ``end`` for every country with both values.
-
-    Returns a table indexed by ``iso3`` with columns ``country``,
-    ``<index>_<start>``, ``<index>_<end>`` and ``change`` (end − start, 3
-    decimals), sorted from the largest decline to the largest rise (ties by iso3).
-    """
-    data = _values(df, index)
-    wide = data[data["year"].isin([start, end])].pivot(index="iso3", columns="year", values=index)
-    wide = wide.reindex(columns=[start, end]).dropna()
-    names = data.drop_duplicates("iso3").set_index("iso3")["country"].astype(str)
-    out = pd.DataFrame(
-        {
-            "country": names.reindex(wide.index),
-            f"{index}_{start}": wide[start].astype(float),
-            f"{index}_{end}": wide[end].astype(float),
-        }
-    )
-    out["change"] = (out[f"{index}_{end}"] - out[f"{index}_{start}"]).round(3)
-    out.index = out.index.astype(str)
-    out.index.name = "iso3"
-    out = out.reset_index().sort_values(["change", "iso3"]).set_index("iso3")
-    return out
-
-
-def largest_declines(
-    df: pd.DataFrame, n: int = 10, index: str = "v2x_libdem", start: int = 2013, end: int = 2023
-) -> list[str]:
-    """ISO3 codes of the ``n`` countries whose ``index`` fell most from ``start`` to ``end``.
-
-    Only declines count: if fewer than ``n`` countries declined, the list is shorter.
-    """
-    table = change_between(df, index, start, end)
-    return [str(c) for c in table.index[table["change"] < 0][:n]]
-
-
 def regime_label(codes: pd.Series) -> pd.Series:
     """Readable Regimes of the World labels for ``v2x_regime`` codes (missing stays missing)."""
     return codes.map(lambda c: REGIME_LABELS.get(int(c)) if pd.notna(c) else None)
@@ -228,7 +192,6 @@ def democracy_facts(df: pd.DataFrame) -> dict[str, int | float | str]:
     counts = regime_counts(df)
     ref = reference_democracy(df)
     gapped = with_gap(df).set_index(["iso3", "year"])
-    change = change_between(df, "v2x_libdem", 2013, last)
     lib = counts["liberal democracy"]
     facts: dict[str, int | float | str] = {
         "n_units": int(df["iso3"].nunique()),
@@ -246,9 +209,6 @@ def democracy_facts(df: pd.DataFrame) -> dict[str, int | float | str]:
         "reference_iso3": ref,
         "reference_country": str(df.loc[df["iso3"] == ref, "country"].iloc[0]),
         "reference_libdem_last": float(gapped.loc[(ref, last), "v2x_libdem"]),
-        "n_libdem_down_01": int((change["change"] <= -0.1).sum()),
-        "n_libdem_up_01": int((change["change"] >= 0.1).sum()),
-        "n_change_countries": int(len(change)),
     }
     for iso3 in ILLUSTRATIVE:
         key = iso3.lower()

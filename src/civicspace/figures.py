@@ -30,7 +30,7 @@ def _base_layout(title: str, alt: str, height: int = 460) -> dict:
 
 def ratification_timeline(df: pd.DataFrame, treaties: Sequence[str], first: int = 1966, last: int = 2022) -> go.Figure:
     """Line chart: number of UN member states party to each treaty, by year."""
-    counts = tr.cumulative_parties(df, treaties, first, last)
+    counts = tr._cumulative_parties(df, treaties, first, last)
     fig = go.Figure()
     for i, treaty in enumerate(treaties):
         part = counts[counts["treaty"] == treaty]
@@ -98,7 +98,7 @@ def _map_layout(title: str, alt: str) -> dict:
 
 def ratification_map(df: pd.DataFrame, treaty: str, year: int) -> go.Figure:
     """World map: which states were parties to ``treaty`` at the end of ``year``."""
-    rows = tr.parties_in_year(df, treaty, year)
+    rows = tr._parties_in_year(df, treaty, year)
     n = int(rows["party_by_year"].sum())
     fig = go.Figure(_map_trace(rows, treaty))
     fig.update_layout(
@@ -120,11 +120,11 @@ def ratification_map_by_year(df: pd.DataFrame, treaty: str, years: Iterable[int]
     """
     years = list(years) if years is not None else list(range(1966, 2023))
     last = years[-1]
-    rows = tr.parties_in_year(df, treaty, last)
+    rows = tr._parties_in_year(df, treaty, last)
     fig = go.Figure(_map_trace(rows, treaty))
     frames, steps = [], []
     for year in years:
-        by_year = tr.parties_in_year(df, treaty, year)
+        by_year = tr._parties_in_year(df, treaty, year)
         n = int(by_year["party_by_year"].sum())
         frames.append(
             go.Frame(

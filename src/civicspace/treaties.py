@@ -1,7 +1,8 @@
-"""Pure functions over the treaty-ratification table (see ``data.load_treaty_ratification``).
+"""Private helpers over the treaty-ratification table (see ``data.load_treaty_ratification``).
 
-They take the tidy table and return small tables or numbers; figures and widgets
-are built on them, and the unit tests check them against hand-computed cases.
+The figures of chapter 1 (``civicspace.figures``) are built on them. Counting
+parties, signatories and states that took no action is what exercise 1 asks
+students to do with pandas, so the package offers no public function for it.
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ def _check_treaty(df: pd.DataFrame, treaty: str) -> None:
         raise ValueError(f"unknown treaty {treaty!r}; known: {', '.join(sorted(known))}")
 
 
-def parties_in_year(df: pd.DataFrame, treaty: str, year: int) -> pd.DataFrame:
+def _parties_in_year(df: pd.DataFrame, treaty: str, year: int) -> pd.DataFrame:
     """Which states had become parties to ``treaty`` by the end of ``year``.
 
     Returns one row per state listed for the treaty, with columns ``iso3``,
@@ -31,7 +32,7 @@ def parties_in_year(df: pd.DataFrame, treaty: str, year: int) -> pd.DataFrame:
     return rows.reset_index(drop=True)
 
 
-def cumulative_parties(df: pd.DataFrame, treaties: Iterable[str], first: int = 1966, last: int = 2022) -> pd.DataFrame:
+def _cumulative_parties(df: pd.DataFrame, treaties: Iterable[str], first: int = 1966, last: int = 2022) -> pd.DataFrame:
     """Number of states that were parties to each treaty at the end of each year.
 
     Returns a long table with columns ``treaty``, ``year`` and ``parties``, one row
@@ -48,25 +49,3 @@ def cumulative_parties(df: pd.DataFrame, treaties: Iterable[str], first: int = 1
             pd.DataFrame({"treaty": treaty, "year": counts.index, "parties": counts.cumsum().to_numpy() + before})
         )
     return pd.concat(out, ignore_index=True)
-
-
-def status_counts(df: pd.DataFrame, treaty: str) -> dict[str, int]:
-    """Count of states by status (``party``, ``signatory``, ``no action``) for ``treaty``."""
-    _check_treaty(df, treaty)
-    counts = df[df["treaty"] == treaty]["status"].astype(str).value_counts()
-    return {s: int(counts.get(s, 0)) for s in ("party", "signatory", "no action")}
-
-
-def ratification_facts(df: pd.DataFrame) -> dict[str, int]:
-    """The numbers chapter 1 quotes in its prose (glued into the text at build time)."""
-    iccpr = status_counts(df, "ICCPR")
-    iccpr_years = df[(df["treaty"] == "ICCPR") & (df["status"] == "party")]["year"]
-    return {
-        "n_states": int(df["iso3"].nunique()),
-        "iccpr_parties": iccpr["party"],
-        "iccpr_signatories": iccpr["signatory"],
-        "iccpr_no_action": iccpr["no action"],
-        "icescr_parties": status_counts(df, "ICESCR")["party"],
-        "iccpr_op1_parties": status_counts(df, "ICCPR-OP1")["party"],
-        "first_iccpr_year": int(iccpr_years.min()),
-    }
