@@ -125,58 +125,17 @@ def laws():
     )
 
 
-def test_stage_for_law(laws):
-    assert [rs.stage_for_law(row) for _, row in laws.iterrows()] == [1, 3, 4, 1]
+def _stage(law):
+    """The stage a law's targets imply, as the chapter reads them: 4 if it criminalises, 3 if it stigmatises, else 1."""
+    return 4 if law["target_criminalisation"] else 3 if law["target_stigma"] else 1
 
 
-def test_purposes_by_law(laws):
-    table = rs.purposes_by_law(laws)
-    assert table.index.tolist() == laws["event_id"].tolist()
-    assert table.loc["aaa-2015-reg", "purposes"] == "resist; preserve; connect"
-    assert table.loc["bbb-2016-fa", "purposes"] == "resist; preserve; support; connect"
-    assert table.loc["aaa-2015-reg", "n_strategies"] == 8
-    first = rs.plan({"restriction": "registration"})["purpose"].value_counts()
-    assert table.loc["aaa-2015-reg", rs.PURPOSES].tolist() == [int(first.get(p, 0)) for p in rs.PURPOSES]
-    assert table.loc["ccc-2017-crim", "support"] == 2  # defenders and urgent appeals
-    assert (table[rs.PURPOSES].sum(axis=1) == table["n_strategies"]).all()
-
-
-def test_purpose_counts_by_type(laws):
-    counts = rs.purpose_counts_by_type(laws)
-    assert counts.index.tolist() == ["registration", "foreign agent", "foreign funding"]
-    assert counts.loc["registration"].tolist() == [2, 2, 2, 1, 2]
-    assert counts.loc["foreign funding", "support"] == 0
-
-
-@pytest.fixture
-def timelines():
-    return pd.DataFrame(
-        {
-            "case_id": pd.Categorical(["memorial-russia", "memorial-russia", "osf-russia", "amnesty-india"]),
-            "year": pd.array([2013, 2014, 2015, 2021], dtype="Int64"),
-            "stage_rank": pd.array([1, 3, 4, 1], dtype="Int64"),
-        }
-    )
-
-
-def test_highest_stage_and_by_year(timelines):
-    assert rs.highest_stage(timelines).to_dict() == {"amnesty-india": 1, "memorial-russia": 3, "osf-russia": 4}
-    assert rs.highest_stage(timelines, 2013).to_dict() == {"memorial-russia": 1}
-
-
-def test_case_scenarios_and_common_strategies(timelines):
-    sc = rs.case_scenarios(timelines, 2015)
-    assert set(sc) == {"memorial-russia", "osf-russia"}
-    assert sc["osf-russia"] == {"restriction": "undesirable organisation", "stage": 4, "actor": "international",
-                                "staff_in_country": False}
-    common = rs.common_strategies(sc)
-    assert common == sorted(common)
-    matrix = rs.strategy_matrix(sc)
-    assert matrix.shape == (len(rs.STRATEGIES), 2)
-    assert common == sorted(matrix.index[matrix.all(axis=1)])
-    assert "international_agenda" in common and "legal_analysis" not in common
-    with pytest.raises(ValueError):
-        rs.common_strategies({})
+def test_planner_on_law_rows(laws):
+    plans = {law["event_id"]: rs.plan({"restriction": str(law["type"]), "stage": _stage(law)}) for _, law in laws.iterrows()}
+    assert len(plans["aaa-2015-reg"]) == 8
+    assert set(plans["aaa-2015-reg"]["purpose"]) == {"resist", "preserve", "connect"}
+    assert (plans["ccc-2017-crim"]["purpose"] == "support").sum() == 2  # defenders and urgent appeals
+    assert "support" not in set(plans["ddd-2018-fund"]["purpose"])
 
 
 # --------------------------------------------------------------------------- figures
@@ -235,33 +194,26 @@ def real():
 
 
 def test_real_laws_all_planned(real):
+    """Every law of the table is a valid scenario; support strategies come exactly with stigma or criminal penalties."""
     laws, _ = real
-    table = rs.purposes_by_law(laws)
-    assert len(table) == len(laws) and set(laws["type"].astype(str)) <= set(rs.RESTRICTIONS)
-    assert (table["preserve"] > 0).all() and (table["connect"] > 0).all()
-    stigma_or_crime = laws["target_stigma"].astype(bool) | laws["target_criminalisation"].astype(bool)
-    assert ((table["support"] > 0).to_numpy() == stigma_or_crime.to_numpy()).all()
-    counts = rs.purpose_counts_by_type(laws)
-    assert counts["n_laws"].sum() == len(laws)
-    assert counts.loc["foreign agent", "support"] == counts.loc["foreign agent", "n_laws"]
+    assert set(laws["type"].astype(str)) <= set(rs.RESTRICTIONS)
+    for _, law in laws.iterrows():
+        purposes = set(rs.plan({"restriction": str(law["type"]), "stage": _stage(law)})["purpose"])
+        assert {"preserve", "connect"} <= purposes
+        assert ("support" in purposes) == bool(law["target_stigma"] or law["target_criminalisation"])
 
 
-def test_real_cases(real):
+def test_real_cases_are_planned(real):
+    """The planning assumptions cover the four cases of the timelines, and each gives a valid scenario."""
     _, timelines = real
-    assert rs.highest_stage(timelines).to_dict() == {
-        "amnesty-india": 4, "amnesty-russia": 4, "memorial-russia": 4, "osf-russia": 4}
-    assert rs.highest_stage(timelines, 2020).to_dict() == {
-        "amnesty-india": 4, "amnesty-russia": 1, "memorial-russia": 3, "osf-russia": 4}
-    common = rs.common_strategies(rs.case_scenarios(timelines, 2020))
-    assert {"international_agenda", "partnerships", "secure_records"} <= set(common)
+    assert sorted(rs.CASES["case_id"]) == sorted(timelines["case_id"].astype(str).unique())
+    for _, c in rs.CASES.iterrows():
+        for stage in (1, 4):
+            plan = rs.plan({"restriction": c["restriction"], "stage": stage, "actor": c["actor"],
+                            "staff_in_country": bool(c["staff_in_country"])})
+            assert {"international_agenda", "partnerships", "secure_records"} <= set(plan["strategy_id"])
 
 
-def test_real_facts_and_page_weight(real):
-    laws, timelines = real
-    facts = rs.chapter_facts(laws, timelines)
-    assert facts["n_laws"] == len(laws)
-    assert facts["n_laws_stage1"] + facts["n_laws_stage3"] + facts["n_laws_stage4"] == len(laws)
-    assert facts["n_laws_support"] + facts["n_laws_no_support"] == len(laws)
-    assert facts["n_common_presets"] == len(rs.common_strategies(rs.PRESETS))
+def test_book_figures_stay_light():
     assert len(rs.strategy_heatmap().to_json()) < 60_000
     assert len(rs.planner_with_menu().to_json()) < 60_000

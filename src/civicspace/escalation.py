@@ -7,9 +7,11 @@ isolation, 3 legal stigma, 4 criminal liability), with the legal basis where a
 source names it. The Russian laws the steps used come from
 ``data.load_restrictive_laws()``.
 
-The functions take those tables and return small tables, numbers or plotly
-figures; :class:`LadderExplorer` wires ipywidgets controls to
-:func:`ladder_figure`, so what it draws is what the tests check.
+The functions put the events in ladder order and draw plotly figures;
+:class:`LadderExplorer` wires ipywidgets controls to :func:`ladder_figure`, so
+what it draws is what the tests check. The measurements the chapter and its
+exercise make (events per stage, days to legal stigma, steps down the ladder,
+events with a named legal basis) are done with pandas in the chapter itself.
 
 Dates in the timelines are ISO strings, some with month precision only
 (``"2013-03"``); :func:`event_dates` reads those as the first day of the month.
@@ -90,91 +92,6 @@ def ordered_events(df: pd.DataFrame, case_id: str | None = None) -> pd.DataFrame
     return out.reset_index(drop=True)
 
 
-def stage_counts(df: pd.DataFrame) -> pd.DataFrame:
-    """Number of events per case (rows, index ``case_id``) and ladder stage (the four columns, in ladder order)."""
-    table = pd.crosstab(df["case_id"].astype(str), df["stage"].astype(str))
-    table = table.reindex(columns=STAGES, fill_value=0).astype(int)
-    table.columns.name = None
-    table.index.name = "case_id"
-    return table
-
-
-def first_dates(df: pd.DataFrame) -> pd.DataFrame:
-    """Date (Timestamp) of the first event of each stage in each case; NaT where a case never reaches a stage."""
-    rows = ordered_events(df)
-    rows["stage"] = rows["stage"].astype(str)
-    table = rows.groupby([rows["case_id"].astype(str), "stage"])["when"].min().unstack()
-    table = table.reindex(columns=STAGES)
-    table.columns.name = None
-    table.index.name = "case_id"
-    return table
-
-
-def days_between_stages(
-    df: pd.DataFrame, start: str = "administrative pressure", end: str = "legal stigma"
-) -> pd.Series:
-    """Days from each case's first ``start`` event to its first ``end`` event (float; NaN where either is missing).
-
-    A negative number means that the case reached ``end`` before ``start``.
-    """
-    for stage in (start, end):
-        if stage not in STAGES:
-            raise ValueError(f"{stage!r} is not a ladder stage ({', '.join(STAGES)})")
-    firsts = first_dates(df)
-    out = (firsts[end] - firsts[start]).dt.days.astype(float)
-    out.name = "days"
-    return out
-
-
-def mark_steps_down(df: pd.DataFrame) -> pd.DataFrame:
-    """:func:`ordered_events` with ``highest_before`` (highest stage rank reached earlier in the case, 0 at first)
-    and ``step_down`` (True where the event's stage is below that rank)."""
-    rows = ordered_events(df)
-    ranks = rows["stage_rank"].astype(int)
-    cummax = ranks.groupby(rows["case_id"].astype(str)).cummax()
-    before = cummax.groupby(rows["case_id"].astype(str)).shift(1).fillna(0).astype(int)
-    rows["highest_before"] = before
-    rows["step_down"] = ranks < before
-    return rows
-
-
-def steps_down(df: pd.DataFrame) -> list[str]:
-    """Event ids of the events that step down the ladder: below a stage their case had already reached."""
-    rows = mark_steps_down(df)
-    return rows.loc[rows["step_down"], "event_id"].astype(str).tolist()
-
-
-def legal_basis_share(df: pd.DataFrame) -> pd.Series:
-    """Share (0-1) of each case's events whose ``legal_basis`` is filled (a source names the law or article)."""
-    named = df["legal_basis"].notna() & (df["legal_basis"].astype("string").str.strip() != "")
-    out = named.astype(float).groupby(df["case_id"].astype(str)).mean()
-    out.index.name = "case_id"
-    out.name = "share_named"
-    return out
-
-
-def case_summary(df: pd.DataFrame) -> pd.DataFrame:
-    """One row per case: events, first and last date, highest stage, steps down, share with a named legal basis."""
-    rows = mark_steps_down(df)
-    case = rows["case_id"].astype(str)
-    grouped = rows.groupby(case)
-    out = pd.DataFrame(
-        {
-            "organisation": grouped["organisation"].first().astype(str),
-            "country": grouped["country"].first().astype(str),
-            "events": grouped.size().astype(int),
-            "first": grouped["when"].min(),
-            "last": grouped["when"].max(),
-            "highest_stage": grouped["stage_rank"].max().astype(int).map(lambda r: STAGES[r - 1]),
-            "steps_down": grouped["step_down"].sum().astype(int),
-        }
-    )
-    out["share_named"] = legal_basis_share(df)
-    out = out.reindex(_ordered_cases(df))
-    out.index.name = "case_id"
-    return out
-
-
 def law_milestones(laws: pd.DataFrame, numbers: Sequence[str] = RUSSIAN_LAWS) -> pd.DataFrame:
     """The Russian laws ``numbers`` from the restrictive-laws table: ``number``, ``title``, ``adopted`` (Timestamp), ``label``.
 
@@ -196,33 +113,6 @@ def law_milestones(laws: pd.DataFrame, numbers: Sequence[str] = RUSSIAN_LAWS) ->
             }
         )
     return pd.DataFrame(rows)
-
-
-def chapter_facts(df: pd.DataFrame) -> dict[str, int | float | str]:
-    """The numbers chapter 7 quotes, computed from the case timelines (the chapter glues them)."""
-    facts: dict[str, int | float | str] = {}
-    facts["n_events"] = int(len(df))
-    facts["n_cases"] = int(df["case_id"].nunique())
-    counts = stage_counts(df)
-    summary = case_summary(df)
-    for case in summary.index:
-        key = case.replace("-", "_")
-        facts[f"n_events_{key}"] = int(summary.loc[case, "events"])
-        facts[f"share_named_{key}"] = round(100 * float(summary.loc[case, "share_named"]))
-        facts[f"steps_down_{key}"] = int(summary.loc[case, "steps_down"])
-    days = days_between_stages(df)
-    for case, value in days.items():
-        if pd.notna(value):
-            key = case.replace("-", "_")
-            facts[f"days_to_stigma_{key}"] = int(value)
-            facts[f"years_to_stigma_{key}"] = round(float(value) / 365.25, 1)
-    facts["n_steps_down"] = int(len(steps_down(df)))
-    named = df["legal_basis"].notna()
-    facts["share_named_all"] = round(100 * float(named.mean()))
-    facts["n_named_all"] = int(named.sum())
-    facts["n_admin_all"] = int(counts["administrative pressure"].sum())
-    facts["n_criminal_all"] = int(counts["criminal liability"].sum())
-    return facts
 
 
 # --------------------------------------------------------------------------- figures
@@ -406,7 +296,8 @@ def ladder_explorer_figure(df: pd.DataFrame, milestones: pd.DataFrame | None = N
 
 def stage_count_figure(df: pd.DataFrame) -> go.Figure:
     """Grouped horizontal bars: number of events at each ladder stage, one bar group per case."""
-    counts = stage_counts(df).reindex(_ordered_cases(df))
+    counts = pd.crosstab(df["case_id"].astype(str), df["stage"].astype(str))
+    counts = counts.reindex(index=_ordered_cases(df), columns=STAGES, fill_value=0).astype(int)
     patterns = ["", "/", ".", "x"]
     fig = go.Figure()
     for i, stage in enumerate(STAGES):

@@ -11,8 +11,10 @@ Two kinds of input feed the chapter:
 The rules of :func:`proportionality_check` are the course's teaching simplification of
 the revised Recommendation 8 and its Interpretive Note (November 2023) and of the
 FATF's Best Practices Paper: they are not the FATF's own decision table. Every function
-here takes plain data and returns a DataFrame, a number or a plotly figure;
-:class:`ProportionalityChecker` only wires ipywidgets controls to them.
+here takes plain data and returns a DataFrame, a label or a plotly figure;
+:class:`ProportionalityChecker` only wires ipywidgets controls to them. The counts
+and intervals the chapter quotes from the timeline are computed with pandas in the
+chapter itself.
 """
 
 from __future__ import annotations
@@ -53,89 +55,11 @@ def to_timestamp(value: str) -> pd.Timestamp:
     return pd.Timestamp(year=year, month=month, day=day)
 
 
-
-def events_by_type_and_decade(timeline: pd.DataFrame) -> pd.DataFrame:
-    """Number of events per decade (index, e.g. 2010) and event type (columns in :data:`EVENT_TYPES` order).
-
-    Every event type present in the table's categories (or values) gets a column, zero-filled.
-    """
-    require_columns(timeline, ["year", "event_type"])
-    decade = (timeline["year"].astype(int) // 10 * 10).rename("decade")
-    kinds = timeline["event_type"].astype(str).rename("event_type")
-    table = pd.crosstab(decade, kinds)
-    order = [t for t in EVENT_TYPES if t in set(kinds)] + sorted(set(kinds) - set(EVENT_TYPES))
-    table = table.reindex(columns=order, fill_value=0).astype(int)
-    table.columns.name = None
-    table.index = table.index.astype(int)
-    return table.sort_index()
-
-
 def measures_against_ngos(timeline: pd.DataFrame) -> pd.DataFrame:
     """The national rows (AML/CFT measures against NGOs and their outcomes), in date order."""
     require_columns(timeline, ["track", "date", "event_id"])
     rows = timeline[timeline["track"].astype(str) == "national"]
     return rows.sort_values(["date", "event_id"]).reset_index(drop=True)
-
-
-def days_between(timeline: pd.DataFrame, first_id: str, second_id: str) -> int:
-    """Days from event ``first_id`` to event ``second_id`` (negative if the second is earlier).
-
-    Both events need a full date (YYYY-MM-DD); a month-only date raises ValueError.
-    """
-    require_columns(timeline, ["event_id", "date"])
-    dates = dict(zip(timeline["event_id"].astype(str), timeline["date"].astype(str)))
-    for event_id in (first_id, second_id):
-        if event_id not in dates:
-            raise KeyError(f"no event {event_id!r} in the timeline")
-        if len(dates[event_id]) != 10:
-            raise ValueError(f"event {event_id!r} is dated {dates[event_id]!r}: a day is needed to count days")
-    return int((to_timestamp(dates[second_id]) - to_timestamp(dates[first_id])).days)
-
-
-def r8_version_in_force(timeline: pd.DataFrame, when: str) -> str | None:
-    """Label of the FATF standard on NPOs in force on date ``when`` (None before October 2001).
-
-    The versions are the events of :data:`R8_VERSIONS` present in the timeline; a
-    version counts from the first day its (possibly month-only) date can denote.
-    """
-    require_columns(timeline, ["event_id", "date"])
-    moment = to_timestamp(when)
-    found = None
-    rows = timeline[timeline["event_id"].astype(str).isin(R8_VERSIONS)]
-    for row in sorted(rows.itertuples(), key=lambda r: to_timestamp(r.date)):
-        if to_timestamp(row.date) <= moment:
-            found = R8_VERSIONS[row.event_id]
-    return found
-
-
-def with_r8_version(timeline: pd.DataFrame) -> pd.DataFrame:
-    """The national rows with a column ``r8_version``: the FATF standard in force when each measure was taken."""
-    rows = measures_against_ngos(timeline).copy()
-    rows["r8_version"] = [r8_version_in_force(timeline, d) for d in rows["date"].astype(str)]
-    return rows
-
-
-def chapter_facts(timeline: pd.DataFrame, laws: pd.DataFrame) -> dict[str, int | str]:
-    """The numbers the chapter quotes, computed from the timeline and the restrictive_laws table."""
-    fatf_rows = timeline[timeline["track"].astype(str) == "FATF"]
-    national = measures_against_ngos(timeline)
-    aml = laws[laws["type"].astype(str) == "AML-CFT measure"]
-    versions = with_r8_version(timeline)
-    countries = sorted(aml["country"].astype(str))
-    return {
-        "n_events": int(len(timeline)),
-        "n_fatf_events": int(len(fatf_rows)),
-        "n_national_events": int(len(national)),
-        "n_guidance": int((fatf_rows["event_type"].astype(str) == "guidance").sum()),
-        "n_aml_laws": int(len(aml)),
-        "n_laws_total": int(len(laws)),
-        "aml_law_countries": ", ".join(countries[:-1]) + " and " + countries[-1] if len(countries) > 1 else "".join(countries),
-        "days_first_freeze_to_halt": days_between(timeline, "amnesty-india-2018-ed-search", "amnesty-india-2020-halt"),
-        "days_full_freeze_to_halt": days_between(timeline, "amnesty-india-2020-accounts-frozen", "amnesty-india-2020-halt"),
-        "years_sr8_to_2016": int(to_timestamp("2016-06").year - to_timestamp("2001-10").year),
-        "n_national_under_2016": int((versions["r8_version"] == "R8 (2016)").sum()),
-        "n_national_under_2023": int((versions["r8_version"] == "R8 (2023)").sum()),
-    }
 
 
 # --------------------------------------------------------------------------- the proportionality checker

@@ -9,13 +9,15 @@ Three tables feed the chapter:
 - the NGO-law barrier panel (``data.load_ngo_law_barriers()``): Chaudhry's ``ch_``
   and Christensen & Weinstein's ``cw_`` columns. A row that a source does not code
   has ``ch_covered`` / ``cw_covered`` False and empty columns: missing means *not
-  coded*, never 0, so the shares here count covered rows only;
+  coded*, never 0;
 - the V-Dem civil-society panel (``data.load_civic_space_panel()``), whose
   ``v2csreprss`` measures CSO repression (higher = *less* repression).
 
-The functions take those tables and return small tables, numbers or plotly
-figures; :class:`LawDiffusionExplorer` wires ipywidgets controls to
-:func:`diffusion_map`, so what it draws is what the tests check.
+The functions draw plotly figures from those tables; :class:`LawDiffusionExplorer`
+wires ipywidgets controls to :func:`diffusion_map`, so what it draws is what the
+tests check. The counts and comparisons the chapter quotes (laws by type and
+target, the share of countries with a funding barrier, repression before and after
+a first law) are computed with pandas in the chapter itself.
 """
 
 from __future__ import annotations
@@ -82,32 +84,19 @@ def _check_types(types: Iterable[str] | None) -> list[str]:
     return types
 
 
-def restrictive(laws: pd.DataFrame) -> pd.DataFrame:
-    """The rows that pursue at least one of the three targets.
+def _countries_by_year(laws: pd.DataFrame, year: int, types: Iterable[str] | None = None) -> pd.DataFrame:
+    """What the map shows: one row per country with a restrictive law of ``types`` adopted by the end of ``year``.
 
-    The table includes one liberalising law for contrast (Ethiopia 2019, no
-    target); every count and figure of the chapter leaves such rows out.
+    A restrictive law pursues at least one of the three targets (the liberalising
+    contrast row has none). Columns: ``iso3``, ``country``, ``n_laws`` (laws adopted
+    so far), ``first_year``, ``latest_type``, ``latest_title`` and ``latest_date``
+    (the most recent law by then, which colours the map) and ``titles`` (every law so
+    far, one per line). Sorted by ``iso3``.
     """
-    return laws[laws[list(TARGETS)].fillna(False).astype(bool).any(axis=1)]
-
-
-def laws_by_year(laws: pd.DataFrame, year: int, types: Iterable[str] | None = None) -> pd.DataFrame:
-    """The restrictive laws of the chosen ``types`` adopted by the end of ``year``, oldest first."""
     types = _check_types(types)
-    laws = restrictive(laws)
-    rows = laws[(laws["year_adopted"] <= year) & laws["type"].astype(str).isin(types)]
-    return rows.sort_values(["date_adopted", "event_id"]).reset_index(drop=True)
-
-
-def countries_by_year(laws: pd.DataFrame, year: int, types: Iterable[str] | None = None) -> pd.DataFrame:
-    """One row per country that had adopted at least one law of ``types`` by the end of ``year``.
-
-    Columns: ``iso3``, ``country``, ``n_laws`` (laws adopted so far), ``first_year``,
-    ``latest_type``, ``latest_title`` and ``latest_date`` (the most recent law by
-    then, which colours the map) and ``titles`` (every law so far, one per line).
-    Sorted by ``iso3``.
-    """
-    rows = laws_by_year(laws, year, types)
+    targeted = laws[list(TARGETS)].fillna(False).astype(bool).any(axis=1)
+    rows = laws[targeted & (laws["year_adopted"] <= year) & laws["type"].astype(str).isin(types)]
+    rows = rows.sort_values(["date_adopted", "event_id"])
     out = []
     for iso3, part in rows.groupby("iso3", sort=True, observed=True):
         latest = part.iloc[-1]
@@ -125,155 +114,6 @@ def countries_by_year(laws: pd.DataFrame, year: int, types: Iterable[str] | None
         )
     columns = ["iso3", "country", "n_laws", "first_year", "latest_type", "latest_title", "latest_date", "titles"]
     return pd.DataFrame(out, columns=columns)
-
-
-def cumulative_by_type(laws: pd.DataFrame, first: int = FIRST_YEAR, last: int = LAST_YEAR) -> pd.DataFrame:
-    """Number of restrictive laws of each type adopted by the end of each year.
-
-    A long table with columns ``type``, ``year`` and ``laws``: one row per type
-    (in :data:`TYPE_ORDER`) and year from ``first`` to ``last`` inclusive. Laws
-    adopted before ``first`` are counted from the first year on.
-    """
-    laws = restrictive(laws)
-    out = []
-    for t in TYPE_ORDER:
-        years = laws.loc[laws["type"].astype(str) == t, "year_adopted"].dropna().astype(int)
-        counts = years.value_counts().reindex(range(first, last + 1), fill_value=0).sort_index()
-        before = int((years < first).sum())
-        out.append(pd.DataFrame({"type": t, "year": counts.index, "laws": counts.cumsum().to_numpy() + before}))
-    table = pd.concat(out, ignore_index=True)
-    table["laws"] = table["laws"].astype(int)
-    return table
-
-
-def target_counts(laws: pd.DataFrame) -> pd.DataFrame:
-    """How many restrictive laws of each type pursue each target.
-
-    One row per type present among the restrictive laws (index, in :data:`TYPE_ORDER`), columns
-    ``laws`` (number of laws) and one column per target name in :data:`TARGETS`.
-    """
-    laws = restrictive(laws)
-    present = [t for t in TYPE_ORDER if t in set(laws["type"].astype(str))]
-    flags = laws[list(TARGETS)].astype(bool).rename(columns=TARGETS)
-    flags["type"] = laws["type"].astype(str).to_numpy()
-    table = flags.groupby("type").sum().astype(int).reindex(present)
-    table.insert(0, "laws", laws["type"].astype(str).value_counts().reindex(present).astype(int))
-    table.index.name = "type"
-    return table
-
-
-def funding_barrier_share(barriers: pd.DataFrame, source: str = "cw") -> pd.DataFrame:
-    """Share of coded countries with at least one barrier to foreign funding, by year.
-
-    ``source`` is ``"cw"`` (Christensen & Weinstein) or ``"ch"`` (Chaudhry). Only rows
-    the source codes count (``<source>_covered``); a barrier means
-    ``<source>_funding > 0``. Columns: ``year``, ``coded``, ``with_barrier`` and
-    ``share`` (0–1).
-    """
-    if source not in ("cw", "ch"):
-        raise ValueError("source must be 'cw' or 'ch'")
-    rows = barriers[barriers[f"{source}_covered"].fillna(False).astype(bool)]
-    barrier = rows[f"{source}_funding"].astype(float) > 0
-    table = (
-        pd.DataFrame({"year": rows["year"].astype(int).to_numpy(), "barrier": barrier.to_numpy()})
-        .groupby("year")["barrier"]
-        .agg(coded="size", with_barrier="sum")
-        .reset_index()
-    )
-    table["with_barrier"] = table["with_barrier"].astype(int)
-    table["share"] = table["with_barrier"] / table["coded"]
-    return table
-
-
-def first_laws(laws: pd.DataFrame, types: Iterable[str] | None = None) -> pd.DataFrame:
-    """Each country's first law of ``types`` in the table (``iso3``, ``country``, ``year_adopted``, ``type``, ``title``)."""
-    rows = laws_by_year(laws, 10**6, types)
-    first = rows.groupby("iso3", sort=True, observed=True).head(1)
-    out = first[["iso3", "country", "year_adopted", "type", "title"]].copy()
-    out["iso3"] = out["iso3"].astype(str)
-    out["year_adopted"] = out["year_adopted"].astype(int)
-    return out.sort_values("iso3").reset_index(drop=True)
-
-
-def repression_before_after(
-    laws: pd.DataFrame,
-    panel: pd.DataFrame,
-    window: int = 5,
-    types: Iterable[str] | None = None,
-    column: str = "v2csreprss",
-) -> pd.DataFrame:
-    """V-Dem CSO repression in the ``window`` years before and after each country's first law.
-
-    For each country's first law of ``types`` (adopted in year *t*): ``before`` is the
-    mean of ``column`` over years *t − window* … *t − 1*, ``after`` its mean over
-    *t + 1* … *t + window* (the adoption year itself is left out; only years the
-    panel has count). Countries with no year on either side (e.g. laws adopted
-    after the panel ends) are dropped. ``change`` = ``after − before``: with
-    ``v2csreprss`` a negative change means *more* repression.
-    Columns: ``iso3``, ``country``, ``year_adopted``, ``type``, ``before``, ``after``,
-    ``n_after`` (years averaged after), ``change``; sorted by ``change``.
-    """
-    first = first_laws(laws, types)
-    values = panel[["iso3", "year", column]].dropna()
-    rows = []
-    for _, law in first.iterrows():
-        t = int(law["year_adopted"])
-        mine = values[values["iso3"] == law["iso3"]]
-        before = mine.loc[mine["year"].between(t - window, t - 1), column]
-        after = mine.loc[mine["year"].between(t + 1, t + window), column]
-        if before.empty or after.empty:
-            continue
-        rows.append(
-            {
-                "iso3": law["iso3"],
-                "country": law["country"],
-                "year_adopted": t,
-                "type": law["type"],
-                "before": float(before.mean()),
-                "after": float(after.mean()),
-                "n_after": int(after.size),
-            }
-        )
-    out = pd.DataFrame(rows, columns=["iso3", "country", "year_adopted", "type", "before", "after", "n_after"])
-    out["change"] = out["after"] - out["before"]
-    return out.sort_values(["change", "iso3"]).reset_index(drop=True)
-
-
-def chapter_facts(laws: pd.DataFrame, barriers: pd.DataFrame, panel: pd.DataFrame) -> dict[str, float | int]:
-    """The numbers chapter 5 quotes in its prose (glued into the text at build time)."""
-    table = laws
-    laws = restrictive(laws)
-    counts = laws["type"].astype(str).value_counts()
-    targets = laws[list(TARGETS)].astype(bool)
-    share = funding_barrier_share(barriers, "cw")
-    first_cw, last_cw = share.iloc[0], share.iloc[-1]
-    cw_2002 = share[share["year"] == 2002].iloc[0]
-    change = repression_before_after(laws, panel)
-    return {
-        "n_table": int(len(table)),
-        "n_laws": int(len(laws)),
-        "n_countries": int(laws["iso3"].nunique()),
-        "first_year": int(laws["year_adopted"].min()),
-        "last_year": int(laws["year_adopted"].max()),
-        "n_foreign_agent": int(counts.get("foreign agent", 0)),
-        "n_foreign_funding": int(counts.get("foreign funding", 0)),
-        "n_registration": int(counts.get("registration", 0)),
-        "n_stigma": int(targets["target_stigma"].sum()),
-        "n_admin": int(targets["target_admin_burden"].sum()),
-        "n_crim": int(targets["target_criminalisation"].sum()),
-        "n_all_three": int(targets.all(axis=1).sum()),
-        "n_since_2020": int((laws["year_adopted"] >= 2020).sum()),
-        "n_fa_countries": int(laws.loc[laws["type"].astype(str) == "foreign agent", "iso3"].nunique()),
-        "n_fa_since_2020": int(((laws["type"].astype(str) == "foreign agent") & (laws["year_adopted"] >= 2020)).sum()),
-        "cw_first_year": int(first_cw["year"]),
-        "cw_last_year": int(last_cw["year"]),
-        "cw_2002_share": float(100 * cw_2002["share"]),
-        "cw_last_share": float(100 * last_cw["share"]),
-        "cw_last_coded": int(last_cw["coded"]),
-        "rep_n": int(len(change)),
-        "rep_n_worse": int((change["change"] < 0).sum()),
-        "rep_mean_change": float(change["change"].mean()),
-    }
 
 
 # ---------------------------------------------------------------- figures
@@ -367,7 +207,7 @@ def diffusion_map(laws: pd.DataFrame, year: int, types: Iterable[str] | None = N
     text lists every law so far with its date and title.
     """
     types = _check_types(types)
-    rows = countries_by_year(laws, year, types)
+    rows = _countries_by_year(laws, year, types)
     fig = go.Figure(_map_trace(rows))
     fig.update_layout(
         _map_layout(
@@ -388,10 +228,10 @@ def diffusion_map_by_year(laws: pd.DataFrame, years: Sequence[int] | None = None
     """
     years = list(years) if years is not None else list(range(FIRST_YEAR, LAST_YEAR + 1))
     last = years[-1]
-    fig = go.Figure(_map_trace(countries_by_year(laws, last)))
+    fig = go.Figure(_map_trace(_countries_by_year(laws, last)))
     frames, steps = [], []
     for year in years:
-        rows = countries_by_year(laws, year)
+        rows = _countries_by_year(laws, year)
         frames.append(
             go.Frame(
                 name=str(year),
@@ -405,9 +245,9 @@ def diffusion_map_by_year(laws: pd.DataFrame, years: Sequence[int] | None = None
                                     "transition": {"duration": 0}}]}
         )
     fig.frames = frames
-    n_last = len(countries_by_year(laws, last))
+    n_last = len(_countries_by_year(laws, last))
     layout = _map_layout(
-        _map_title(last, countries_by_year(laws, last), TYPE_ORDER),
+        _map_title(last, _countries_by_year(laws, last), TYPE_ORDER),
         f"World map with a year slider ({years[0]}–{last}) showing which countries had adopted a restrictive "
         f"NGO law in the course table by each year, coloured by the type of the most recent law; {n_last} had "
         f"by {last}.",
@@ -439,16 +279,23 @@ def cumulative_timeline(laws: pd.DataFrame, first: int = FIRST_YEAR, last: int =
 
     Click a type in the legend to hide it; the stack then shows the remaining types.
     """
-    counts = cumulative_by_type(laws, first, last)
+    targeted = laws[list(TARGETS)].fillna(False).astype(bool).any(axis=1)
+    years_of = laws.loc[targeted, "year_adopted"].dropna().astype(int).groupby(laws.loc[targeted, "type"].astype(str))
     fig = go.Figure()
+    total = 0
     for t in TYPE_ORDER:
-        part = counts[counts["type"] == t]
-        if part["laws"].iloc[-1] == 0:
+        if t not in years_of.groups:
             continue
+        years = years_of.get_group(t)
+        # Laws adopted by the end of each year (those before ``first`` count from the first year on).
+        so_far = [int((years <= y).sum()) for y in range(first, last + 1)]
+        if so_far[-1] == 0:
+            continue
+        total += so_far[-1]
         fig.add_trace(
             go.Scatter(
-                x=part["year"].tolist(),
-                y=part["laws"].tolist(),
+                x=list(range(first, last + 1)),
+                y=so_far,
                 name=t,
                 mode="lines+markers",
                 stackgroup="laws",
@@ -457,7 +304,6 @@ def cumulative_timeline(laws: pd.DataFrame, first: int = FIRST_YEAR, last: int =
                 hovertemplate=f"{t}, end of %{{x}}: %{{y}} laws<extra></extra>",
             )
         )
-    total = int(counts[counts["year"] == last]["laws"].sum())
     layout = _base_layout(
         "Restrictive NGO laws adopted so far, by type (course table)",
         f"Stacked area chart of the cumulative number of restrictive NGO laws in the course table, by type, "
@@ -477,7 +323,9 @@ def cumulative_timeline(laws: pd.DataFrame, first: int = FIRST_YEAR, last: int =
 def repression_change_figure(change: pd.DataFrame) -> go.Figure:
     """Dumbbell chart: V-Dem CSO repression before (circle) and after (diamond) each first law.
 
-    ``change`` is the output of :func:`repression_before_after`.
+    ``change`` has one row per country with the columns ``country``, ``year_adopted`` (of its
+    first law), ``before`` and ``after`` (mean ``v2csreprss`` in the years before and
+    after) and ``change`` (``after - before``); the chapter computes it with pandas.
     """
     rows = change.sort_values(["change", "iso3"], ascending=[False, True])
     labels = [f"{c} ({y})" for c, y in zip(rows["country"], rows["year_adopted"])]
@@ -529,7 +377,8 @@ class LawDiffusionExplorer(LiveFigure):
 
     def __init__(self, laws: pd.DataFrame, year: int = LAST_YEAR, law_type: str = ALL):
         self.laws = laws
-        present = [t for t in TYPE_ORDER if t in set(restrictive(laws)["type"].astype(str))]
+        targeted = laws[list(TARGETS)].fillna(False).astype(bool).any(axis=1)
+        present = [t for t in TYPE_ORDER if t in set(laws.loc[targeted, "type"].astype(str))]
         self.law_type = widgets.Dropdown(options=[self.ALL, *present], value=law_type, description="Type")
         self.year = widgets.IntSlider(
             value=year, min=FIRST_YEAR, max=LAST_YEAR, step=1, description="End of year", continuous_update=False

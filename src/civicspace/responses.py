@@ -13,7 +13,9 @@ scenario to the responses the chapter describes. A scenario has four parts:
 :func:`plan` returns one row per recommended strategy with its level (policy or
 operation), its purpose (resist, preserve, support, connect) and a one-line
 rationale that names the source it rests on. The rules are the course's own
-simplification of those sources, not a formula taken from any of them.
+simplification of those sources, not a formula taken from any of them. Applying
+the planner to the course's tables (a scenario for each law or case, and what the
+plans have in common) is pandas work that the chapter and its exercise do.
 """
 
 from __future__ import annotations
@@ -243,64 +245,7 @@ def purposes_of(scenario: Mapping) -> dict[str, bool]:
     return {p: p in used for p in PURPOSES}
 
 
-# --------------------------------------------------------------------------- tables on the case data
-
-
-def stage_for_law(row: Mapping) -> int:
-    """The ladder stage a law puts an NGO at, read from its targets.
-
-    4 (criminal liability) if the law criminalises, else 3 (legal stigma) if it
-    stigmatises, else 1 (administrative pressure). No law by itself is coded 2.
-    """
-    if bool(row["target_criminalisation"]):
-        return 4
-    if bool(row["target_stigma"]):
-        return 3
-    return 1
-
-
-def scenario_for_law(row: Mapping, actor: str = "domestic", staff_in_country: bool = True) -> dict:
-    """The scenario of one row of the restrictive-laws table: its ``type`` at :func:`stage_for_law`."""
-    return make_scenario(str(row["type"]), stage_for_law(row), actor, staff_in_country)
-
-
-def purposes_by_law(laws: pd.DataFrame, actor: str = "domestic", staff_in_country: bool = True) -> pd.DataFrame:
-    """One row per law (index ``event_id``): how many recommended strategies serve each purpose.
-
-    Each law becomes the scenario of :func:`scenario_for_law`. Columns: ``stage``,
-    the four purposes (counts of strategies, ints), ``n_strategies`` and
-    ``purposes``, the purposes with at least one strategy joined by ``"; "`` in the
-    order resist, preserve, support, connect (the law's class).
-    """
-    rows = []
-    for _, law in laws.iterrows():
-        scenario = scenario_for_law(law, actor, staff_in_country)
-        counts = plan(scenario)["purpose"].value_counts()
-        row = {"event_id": law["event_id"], "stage": scenario["stage"]}
-        row |= {p: int(counts.get(p, 0)) for p in PURPOSES}
-        row["n_strategies"] = int(counts.sum())
-        row["purposes"] = "; ".join(p for p in PURPOSES if row[p] > 0)
-        rows.append(row)
-    columns = ["event_id", "stage", *PURPOSES, "n_strategies", "purposes"]
-    out = pd.DataFrame(rows, columns=columns).set_index("event_id")
-    return out.astype({c: int for c in ["stage", *PURPOSES, "n_strategies"]} | {"purposes": object})
-
-
-def purpose_counts_by_type(laws: pd.DataFrame, actor: str = "domestic", staff_in_country: bool = True) -> pd.DataFrame:
-    """For each restriction type in ``laws``: the number of laws, and of laws served by each purpose.
-
-    A law is served by a purpose when at least one recommended strategy has that
-    purpose (see :func:`purposes_by_law`). Index ``type`` (strings), sorted by the
-    number of laws, largest first (ties by name); columns ``n_laws`` and the four
-    purposes (ints).
-    """
-    table = purposes_by_law(laws, actor, staff_in_country)
-    types = laws.set_index("event_id")["type"].astype(str)
-    served = (table[PURPOSES] > 0).astype(int).groupby(types).sum()
-    served.insert(0, "n_laws", types.value_counts())
-    served.index.name = "type"
-    served = served.reset_index().sort_values(["n_laws", "type"], ascending=[False, True]).set_index("type")
-    return served.astype(int)
+# --------------------------------------------------------------------------- the cases
 
 
 #: Planning assumptions for the four cases of the timelines, made for the exercises:
@@ -316,43 +261,6 @@ CASES = pd.DataFrame(
     ],
     columns=["case_id", "label", "restriction", "actor", "staff_in_country"],
 )
-
-
-def highest_stage(timelines: pd.DataFrame, year: int | None = None) -> pd.Series:
-    """The highest ladder rank each case had reached (by the end of ``year``, if given).
-
-    Index ``case_id`` (strings, sorted), values ints; a case with no event by then
-    is left out.
-    """
-    rows = timelines if year is None else timelines[timelines["year"] <= year]
-    ranks = rows.assign(case_id=rows["case_id"].astype(str)).groupby("case_id")["stage_rank"].max()
-    return ranks.astype(int).sort_index()
-
-
-def case_scenarios(timelines: pd.DataFrame, year: int | None = None, cases: pd.DataFrame | None = None) -> dict[str, dict]:
-    """Scenario for each case in :data:`CASES` at its highest stage (by the end of ``year``)."""
-    cases = CASES if cases is None else cases
-    stages = highest_stage(timelines, year)
-    out = {}
-    for _, c in cases.iterrows():
-        if c["case_id"] in stages.index:
-            out[c["case_id"]] = make_scenario(c["restriction"], int(stages[c["case_id"]]), c["actor"],
-                                              bool(c["staff_in_country"]))
-    return out
-
-
-def strategy_matrix(scenarios: Mapping[str, Mapping]) -> pd.DataFrame:
-    """Strategies (rows, catalogue order, index ``strategy_id``) × scenarios (columns): recommended or not."""
-    data = {name: [applies(sid, s) for sid in STRATEGIES["strategy_id"]] for name, s in scenarios.items()}
-    return pd.DataFrame(data, index=pd.Index(STRATEGIES["strategy_id"], name="strategy_id"), dtype=bool)
-
-
-def common_strategies(scenarios: Mapping[str, Mapping]) -> list[str]:
-    """Sorted ids of the strategies recommended in every one of ``scenarios``."""
-    if not scenarios:
-        raise ValueError("no scenarios given")
-    matrix = strategy_matrix(scenarios)
-    return sorted(matrix.index[matrix.all(axis=1)].tolist())
 
 
 #: Preset scenarios for the book's figures (label → scenario).
@@ -374,36 +282,6 @@ def describe(scenario: Mapping) -> str:
     return f"{s['restriction']} · stage {s['stage']} ({STAGES[s['stage']]}) · {s['actor']} NGO · {staff}"
 
 
-def chapter_facts(laws: pd.DataFrame, timelines: pd.DataFrame, year: int = 2020) -> dict[str, int | str]:
-    """The numbers chapter 8 quotes, computed from the catalogue and the two tables."""
-    by_law = purposes_by_law(laws)
-    cases = case_scenarios(timelines)
-    cases_year = case_scenarios(timelines, year)
-    stages_year = highest_stage(timelines, year)
-    facts: dict[str, int | str] = {
-        "n_strategies": len(STRATEGIES),
-        "n_policy": int((STRATEGIES["level"] == "policy").sum()),
-        "n_operation": int((STRATEGIES["level"] == "operation").sum()),
-        "n_laws": len(laws),
-        "n_countries": int(laws["iso3"].nunique()),
-        "n_types": int(laws["type"].astype(str).nunique()),
-        "n_laws_stage1": int((by_law["stage"] == 1).sum()),
-        "n_laws_stage3": int((by_law["stage"] == 3).sum()),
-        "n_laws_stage4": int((by_law["stage"] == 4).sum()),
-        "n_laws_support": int((by_law["support"] > 0).sum()),
-        "n_laws_no_support": int((by_law["support"] == 0).sum()),
-        "n_cases": len(cases),
-        "n_case_events": len(timelines),
-        "n_common_cases": len(common_strategies(cases)),
-        "n_common_presets": len(common_strategies(PRESETS)),
-        "facts_year": int(year),
-        "n_cases_year": len(cases_year),
-        "n_cases_stage4_year": int((stages_year == 4).sum()),
-        "n_common_cases_year": len(common_strategies(cases_year)),
-    }
-    return facts
-
-
 # --------------------------------------------------------------------------- figures
 
 
@@ -420,7 +298,8 @@ def strategy_heatmap(scenarios: Mapping[str, Mapping] | None = None) -> go.Figur
     scenarios = PRESETS if scenarios is None else scenarios
     if not scenarios:
         raise ValueError("no scenarios to show")
-    matrix = strategy_matrix(scenarios)
+    matrix = pd.DataFrame({name: [applies(sid, sc) for sid in STRATEGIES["strategy_id"]] for name, sc in scenarios.items()},
+                          index=STRATEGIES["strategy_id"], dtype=bool)
     cat = STRATEGIES.set_index("strategy_id")
     codes, text, hover = [], [], []
     for sid in matrix.index:
@@ -590,8 +469,6 @@ def response_planner(restriction: str = "foreign agent", stage: int = 1, actor: 
 
 __all__ = [
     "RESTRICTIONS", "STAGES", "ACTORS", "LEVELS", "PURPOSES", "STRATEGIES", "CASES", "PRESETS",
-    "make_scenario", "normalise_scenario", "applies", "plan", "purposes_of", "stage_for_law", "scenario_for_law",
-    "purposes_by_law", "purpose_counts_by_type", "highest_stage", "case_scenarios", "strategy_matrix",
-    "common_strategies", "describe", "chapter_facts", "strategy_heatmap", "plan_table", "planner_with_menu",
-    "ResponsePlanner", "response_planner",
+    "make_scenario", "normalise_scenario", "applies", "plan", "purposes_of", "describe",
+    "strategy_heatmap", "plan_table", "planner_with_menu", "ResponsePlanner", "response_planner",
 ]
