@@ -88,9 +88,16 @@ def test_weekly_counts_sums_types_per_region_and_week(reports):
     assert total["count"].tolist()[6] == 15 and total["count"].sum() == reports["count"].sum()
 
 
-def test_add_baseline_uses_previous_weeks_only_and_per_group(reports):
-    based = rf.add_baseline(rf.weekly_counts(reports), window=3)
-    x = based[based["region"] == "X"].reset_index(drop=True)
+def test_module_offers_no_general_detector_api():
+    """The exercise asks for the baseline, the flags and the scores: the module must not hand them out."""
+    for name in ["add_baseline", "flag_weeks", "evaluate", "flags_per_group", "detect", "threshold_sweep"]:
+        assert not hasattr(rf, name), name
+
+
+def test_series_baseline_uses_previous_weeks_only_and_each_region_alone(reports):
+    x = rf._series(reports, region="X", window=3)
+    assert list(x.columns) == ["week_start", "count", "is_election_window", "baseline", "spread"]
+    assert x["count"].tolist() == [3, 3, 3, 3, 3, 3, 11, 3, 7, 3]
     # No baseline for the first three weeks; week 3 uses weeks 0-2 (3, 3, 3).
     assert x["baseline"].iloc[:3].isna().all()
     assert x["baseline"].iloc[3] == 3
@@ -98,72 +105,47 @@ def test_add_baseline_uses_previous_weeks_only_and_per_group(reports):
     assert x["baseline"].iloc[6] == 3 and x["spread"].iloc[6] == 0
     # Week 7 sees the spike in its window: median of (3, 3, 11) is 3, mean 17/3.
     assert x["baseline"].iloc[7] == 3
-    mean = rf.add_baseline(rf.weekly_counts(reports), window=3, stat="mean")
-    assert mean[mean["region"] == "X"]["baseline"].iloc[7] == pytest.approx(17 / 3)
-    assert mean[mean["region"] == "X"]["spread"].iloc[7] == pytest.approx(pd.Series([3, 3, 11.0]).std())
-    # Region Y starts its own window: no value leaks from region X.
-    y = based[based["region"] == "Y"].reset_index(drop=True)
+    mean = rf._series(reports, region="X", window=3, stat="mean")
+    assert mean["baseline"].iloc[7] == pytest.approx(17 / 3)
+    assert mean["spread"].iloc[7] == pytest.approx(pd.Series([3, 3, 11.0]).std())
+    # Region Y is a series of its own: no value leaks from region X.
+    y = rf._series(reports, region="Y", window=3)
     assert y["baseline"].iloc[:3].isna().all() and (y["baseline"].iloc[3:] == 4).all()
 
 
-def test_add_baseline_on_a_single_series_and_bad_arguments(reports):
-    total = rf.add_baseline(rf.weekly_counts(reports, by=[]), window=2)
+def test_series_of_all_regions_and_bad_arguments(reports):
+    total = rf._series(reports, window=2)
     assert total["baseline"].iloc[2] == 7 and math.isnan(total["baseline"].iloc[1])
     with pytest.raises(ValueError):
-        rf.add_baseline(rf.weekly_counts(reports), window=0)
+        rf._series(reports, window=0)
     with pytest.raises(ValueError):
-        rf.add_baseline(rf.weekly_counts(reports), stat="mode")
+        rf._series(reports, stat="mode")
 
 
-def test_flag_weeks_ratio_and_z_rules(reports):
-    based = rf.add_baseline(rf.weekly_counts(reports), window=3)
-    ratio = rf.flag_weeks(based, threshold=2.0)
-    x = ratio[ratio["region"] == "X"]["flag"].tolist()
-    assert x == [False] * 6 + [True, False, True, False]  # 11 > 6 and 7 > 6
-    assert not ratio[ratio["region"] == "Y"]["flag"].any()  # constant counts never exceed 2 x baseline
-    assert ratio["limit"].iloc[6] == 6
-    strict = rf.flag_weeks(based, threshold=7 / 3)  # limit exactly 7 for week 8: not strictly above
-    assert strict[strict["region"] == "X"]["flag"].tolist()[8] is False
-    z = rf.flag_weeks(based, threshold=1.0, rule="z")
+def test_rule_ratio_and_z(reports):
+    x = rf._series(reports, region="X", window=3)
+    ratio = rf._apply_rule(x, threshold=2.0)
+    assert ratio["flag"].tolist() == [False] * 6 + [True, False, True, False]  # 11 > 6 and 7 > 6
+    assert ratio["limit"].iloc[6] == 6 and ratio["flag"].dtype == bool
+    assert not rf._apply_rule(rf._series(reports, region="Y", window=3), threshold=2.0)["flag"].any()
+    strict = rf._apply_rule(x, threshold=7 / 3)  # limit exactly 7 for week 8: not strictly above
+    assert strict["flag"].tolist()[8] is False
+    z = rf._apply_rule(x, threshold=1.0, rule="z")
     # Spread of weeks 3-5 is 0, so the rise in week 6 is flagged; week 8 (7) stays under 3 + sd(3, 11, 3) = 7.62.
-    assert z[z["region"] == "X"]["flag"].tolist() == [False] * 6 + [True, False, False, False]
+    assert z["flag"].tolist() == [False] * 6 + [True, False, False, False]
     assert z["limit"].iloc[8] == pytest.approx(3 + pd.Series([3, 11, 3.0]).std())
-    assert ratio["flag"].dtype == bool
+    assert "flag" not in x.columns  # a copy
     with pytest.raises(ValueError):
-        rf.flag_weeks(based, rule="vibes")
+        rf._apply_rule(x, rule="vibes")
     with pytest.raises(ValueError):
-        rf.flag_weeks(based, threshold=-1)
+        rf._apply_rule(x, threshold=-1)
 
 
-def test_evaluate_counts_hits_false_alarms_and_missed(reports):
-    flagged = rf.flag_weeks(rf.add_baseline(rf.weekly_counts(reports), window=3), threshold=2.0)
-    scores = rf.evaluate(flagged)
-    # Window weeks: 2 per region = 4. Hit: X week 6. False alarm: X week 8. Missed: X week 5, Y weeks 5 and 6.
-    assert scores == {"hits": 1, "false_alarms": 1, "missed": 3, "n_flags": 2, "n_window_weeks": 4,
-                      "precision": 0.5, "recall": 0.25}
-    none = rf.evaluate(flagged.assign(flag=False))
-    assert none["n_flags"] == 0 and math.isnan(none["precision"]) and none["recall"] == 0
-    no_truth = rf.evaluate(flagged.assign(is_election_window=False))
-    assert math.isnan(no_truth["recall"]) and no_truth["false_alarms"] == 2
-
-
-def test_flags_per_group_lists_every_group(reports):
-    flagged = rf.flag_weeks(rf.add_baseline(rf.weekly_counts(reports), window=3), threshold=2.0)
-    counts = rf.flags_per_group(flagged)
-    assert counts.to_dict() == {"X": 2, "Y": 0}
-    single = rf.flag_weeks(rf.add_baseline(rf.weekly_counts(reports, by=[]), window=3), threshold=2.0)
-    assert rf.flags_per_group(single).to_dict() == {rf.ALL: int(single["flag"].sum())}
-
-
-def test_detect_and_threshold_sweep(reports):
-    one = rf.detect(reports, region="X", incident_type="arbitrary_arrest", threshold=2.0, window=3)
-    assert one["flag"].tolist() == [False] * 6 + [True, False, True, False]
-    sweep = rf.threshold_sweep(rf.weekly_counts(reports), [1.5, 2.0, 4.0], window=3)
-    assert sweep["threshold"].tolist() == [1.5, 2.0, 4.0]
-    assert sweep["hits"].tolist() == [1, 1, 0]
-    assert sweep["false_alarms"].tolist() == [1, 1, 0]
-    # Higher thresholds never raise more flags.
-    assert sweep["n_flags"].is_monotonic_decreasing
+def test_score_text_counts_hits_false_alarms_and_missed(reports):
+    flagged = rf._apply_rule(rf._series(reports, region="X", window=3), threshold=2.0)
+    # Window weeks 5 and 6. Hit: week 6. False alarm: week 8. Missed: week 5.
+    assert rf._score_text(flagged) == "1 hit(s), 1 false alarm(s), 1 missed election-window week(s)"
+    assert rf._flag_label(flagged) == "Flagged: 1 hit(s), 1 false alarm(s)"
 
 
 def test_election_windows(events):
@@ -227,9 +209,9 @@ def test_widget_redraws_on_each_control(reports, events):
     w = rf.red_flag_detector(reports, events, region="X", incident_type="arbitrary_arrest", threshold=2.0, window=3)
     assert [v for _, v in w.region.options] == [rf.ALL, "X", "Y"]
     assert list(w.current_figure.data[3].y) == [10, 6]
-    assert w.scores["hits"] == 1 and "simulated" in w.summary.value.lower()
+    assert "1 hit(s)" in w.summary.value and "simulated" in w.summary.value.lower()
     w.threshold.value = 4.0  # limit 8 for both spikes: only the 10 stays above it
-    assert list(w.current_figure.data[3].y) == [10] and w.scores["n_flags"] == 1 and w.scores["false_alarms"] == 0
+    assert list(w.current_figure.data[3].y) == [10] and "1 hit(s), 0 false alarm(s)" in w.summary.value
     w.threshold.value = 2.0
     w.region.value = "Y"
     assert len(w.current_figure.data[3].y) == 0
@@ -263,21 +245,25 @@ def test_real_weekly_counts_and_ground_truth(real):
 
 def test_real_baseline_matches_a_direct_computation(real):
     df, _ = real
-    based = rf.add_baseline(rf.weekly_counts(df), window=8)
+    based = rf._series(df, region="Region A", window=8)
     a = df[df["region"] == "Region A"].groupby("week_start")["count"].sum().astype(float)
     expected = a.shift(1).rolling(8).median()
-    got = based[based["region"] == "Region A"].set_index("week_start")["baseline"]
+    got = based.set_index("week_start")["baseline"]
     pd.testing.assert_series_equal(got, expected, check_names=False, check_freq=False)
 
 
 def test_real_scores_and_chapter_facts(real):
     df, events = real
-    flagged = rf.flag_weeks(rf.add_baseline(rf.weekly_counts(df), window=8), threshold=2.0)
-    scores = rf.evaluate(flagged)
-    assert scores["n_window_weeks"] == 108
-    assert scores["hits"] + scores["false_alarms"] == int(flagged["flag"].sum())
+    # The chapter's rule computed directly: per region, median of the previous 8 weeks, count > 2 x baseline.
+    weekly = df.groupby(["region", "week_start"], observed=True)["count"].sum().astype(float).reset_index()
+    weekly["baseline"] = weekly.groupby("region", observed=True)["count"].transform(
+        lambda c: c.shift(1).rolling(8).median())
+    flag = weekly["count"] > 2 * weekly["baseline"]
+    truth = weekly["week_start"].isin(events["week_start"])
     facts = rf.chapter_facts(df, events)
-    assert facts["hits"] == scores["hits"] and facts["false_alarms"] == scores["false_alarms"]
+    assert facts["n_region_window_weeks"] == int(truth.sum()) == 108
+    assert facts["hits"] == int((flag & truth).sum()) and facts["false_alarms"] == int((flag & ~truth).sum())
+    assert facts["missed"] == int((~flag & truth).sum())
     assert facts["n_weeks"] == 156 and facts["n_regions"] == 6 and facts["n_types"] == 5
     assert facts["national_election"] == "18 September 2022"
     # A lower threshold finds more, and raises more false alarms.
@@ -286,7 +272,7 @@ def test_real_scores_and_chapter_facts(real):
     assert int(facts["mean_march"]) > int(facts["mean_september"])  # the simulated seasonal cycle
     totals = df.groupby("region", observed=True)["count"].sum()
     assert facts["smallest_region"] == str(totals.idxmin())
-    assert facts["most_flags_n"] == int(rf.flags_per_group(flagged).max())
+    assert facts["most_flags_n"] == int(flag.groupby(weekly["region"], observed=True).sum().max())
 
 
 def test_real_detector_figure_is_small_enough(real):

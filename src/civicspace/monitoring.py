@@ -6,8 +6,7 @@ Two kinds of material, kept apart on purpose:
   harvest (2013 and 2015-2021) with the figures the ILO published or that others
   quoted from it. They are rounded estimates from surveys whose design changed,
   several of them secondary: not a consistent series. The functions here never
-  fill a gap or interpolate; :func:`share_changes` only compares harvests in
-  consecutive years where both shares are known.
+  fill a gap or interpolate.
 * **A stylised repeated game** (:func:`simulate_trust`): a government and a monitor
   meet once per round; trust between them rises when the government cooperates and
   falls when concealment is exposed. It is a teaching model with made-up payoffs,
@@ -34,9 +33,6 @@ from .widgets import LiveFigure
 
 # --------------------------------------------------------------------------- the ILO series
 
-#: Words in ``note`` that flag a figure as taken from a secondary source, rounded or approximate.
-CAVEAT_PATTERN = r"secondary|rounded|approximate"
-
 #: The caution every view of the series carries.
 SERIES_CAUTION = (
     "Rounded estimates from surveys whose design changed, several quoted by secondary sources:<br>"
@@ -47,83 +43,22 @@ SHARE = "forced_labour_share_pct"
 ESTIMATE = "forced_labour_estimate"
 
 
-def caveat_flags(df: pd.DataFrame) -> pd.Series:
-    """True where a harvest's ``note`` calls one of its figures secondary, rounded or approximate (case-insensitive)."""
-    notes = df["note"].astype("string").fillna("")
-    out = notes.str.contains(CAVEAT_PATTERN, case=False, regex=True).astype(bool)
-    out.name = "caveat"
-    return out
-
-
-def caveat_share(df: pd.DataFrame) -> float:
-    """Share (0-1) of harvests whose note flags a figure as secondary, rounded or approximate."""
-    if len(df) == 0:
-        raise ValueError("the table has no rows")
-    return float(caveat_flags(df).mean())
-
-
 def harvest_series(df: pd.DataFrame) -> pd.DataFrame:
-    """The figures by harvest, sorted by year: pickers, share and number in forced labour, the caveat flag and the note.
+    """The figures by harvest, sorted by year: pickers, share and number in forced labour, and the note.
 
     Missing figures stay missing (``<NA>``): nothing is filled in or derived.
     """
     cols = ["harvest_year", "published", "estimated_pickers", SHARE, ESTIMATE, "note"]
     out = df[cols].copy()
-    out["caveat"] = caveat_flags(df).to_numpy()
     out["harvest_year"] = out["harvest_year"].astype(int)
     return out.sort_values("harvest_year", kind="stable").reset_index(drop=True)
-
-
-def _known(df: pd.DataFrame, column: str) -> pd.Series:
-    rows = df[df[column].notna()]
-    return pd.Series(rows[column].astype(float).to_numpy(), index=rows["harvest_year"].astype(int).to_numpy()).sort_index()
-
-
-def share_changes(df: pd.DataFrame) -> pd.DataFrame:
-    """Change in the forced-labour share between consecutive harvest years where both shares are known.
-
-    One row per pair (``from_year``, ``to_year = from_year + 1``), sorted by year, with
-    ``from_share``, ``to_share`` and ``change_pp`` (percentage points; negative is a
-    fall). Harvests with no share, or a gap in the years, give no row.
-    """
-    known = _known(df, SHARE)
-    rows = [
-        {"from_year": y, "to_year": y + 1, "from_share": known[y], "to_share": known[y + 1],
-         "change_pp": known[y + 1] - known[y]}
-        for y in known.index if (y + 1) in known.index
-    ]
-    out = pd.DataFrame(rows, columns=["from_year", "to_year", "from_share", "to_share", "change_pp"])
-    return out.astype({"from_year": int, "to_year": int, "from_share": float, "to_share": float, "change_pp": float})
-
-
-def largest_fall(df: pd.DataFrame) -> pd.Series:
-    """The row of :func:`share_changes` with the largest fall in the share (most negative ``change_pp``).
-
-    Raises ValueError if no pair of consecutive harvests shows a fall.
-    """
-    changes = share_changes(df)
-    falls = changes[changes["change_pp"] < 0]
-    if falls.empty:
-        raise ValueError("no pair of consecutive harvests with known shares shows a fall")
-    return falls.loc[falls["change_pp"].idxmin()]
-
-
-def estimate_changes(df: pd.DataFrame) -> pd.DataFrame:
-    """Per cent change in the number of pickers in forced labour between consecutive harvest years where both are known."""
-    known = _known(df, ESTIMATE)
-    rows = [
-        {"from_year": y, "to_year": y + 1, "from_estimate": known[y], "to_estimate": known[y + 1],
-         "change_pct": 100 * (known[y + 1] - known[y]) / known[y]}
-        for y in known.index if (y + 1) in known.index and known[y] > 0
-    ]
-    return pd.DataFrame(rows, columns=["from_year", "to_year", "from_estimate", "to_estimate", "change_pct"])
 
 
 def series_table(df: pd.DataFrame) -> pd.DataFrame:
     """A small display table, one row per harvest: figures as text, a dash where the sources give none.
 
     Indexed by ``Harvest`` (the year, as text); columns ``Published``, ``Pickers``,
-    ``Share in forced labour``, ``Number in forced labour``, ``Note flags a caveat``.
+    ``Share in forced labour``, ``Number in forced labour``.
     """
     series = harvest_series(df)
 
@@ -136,7 +71,6 @@ def series_table(df: pd.DataFrame) -> pd.DataFrame:
         "Pickers": [show(v, _millions) for v in series["estimated_pickers"]],
         "Share in forced labour": [show(v, lambda x: f"{x:g}%") for v in series[SHARE]],
         "Number in forced labour": [show(v, _thousands) for v in series[ESTIMATE]],
-        "Note flags a caveat": ["yes" if c else "no" for c in series["caveat"]],
     }).set_index("Harvest")
 
 
@@ -149,40 +83,36 @@ def _millions(n: float) -> str:
 
 
 def chapter_facts(df: pd.DataFrame) -> dict[str, int | float | str]:
-    """The numbers chapter 10 quotes from the ILO series (the chapter glues them)."""
+    """Numbers chapter 10 quotes from the ILO series (the chapter glues them).
+
+    The chapter counts the harvests with a known share, compares consecutive
+    shares and reads the caveats in the notes itself, in visible pandas cells.
+    """
     series = harvest_series(df)
     years = series["harvest_year"]
-    shares = _known(df, SHARE)
-    estimates = _known(df, ESTIMATE)
-    pickers = _known(df, "estimated_pickers")
-    fall = largest_fall(df)
-    est = estimate_changes(df).set_index("to_year")
+    shares = series.loc[series[SHARE].notna(), ["harvest_year", SHARE]]
+    estimates = series.loc[series[ESTIMATE].notna(), ["harvest_year", ESTIMATE]]
+    pickers = series.loc[series["estimated_pickers"].notna(), ["harvest_year", "estimated_pickers"]]
+    # Per cent change in the number in forced labour between consecutive harvests where both are known.
+    known = dict(zip(estimates["harvest_year"].astype(int), estimates[ESTIMATE].astype(float)))
+    est = {y + 1: 100 * (known[y + 1] - known[y]) / known[y] for y in known if y + 1 in known and known[y] > 0}
     facts: dict[str, int | float | str] = {
         "n_harvests": int(len(series)),
         "first_harvest": int(years.min()),
         "last_harvest": int(years.max()),
-        "n_with_share": int(len(shares)),
         "n_with_estimate": int(len(estimates)),
-        "n_without_share": int(len(series) - len(shares)),
-        "first_share_year": int(shares.index.min()),
-        "first_share": float(shares.iloc[0]),
-        "last_share_year": int(shares.index.max()),
-        "last_share": float(shares.iloc[-1]),
-        "n_share_pairs": int(len(share_changes(df))),
-        "largest_fall_from": int(fall["from_year"]),
-        "largest_fall_to": int(fall["to_year"]),
-        "largest_fall_pp": round(-float(fall["change_pp"]), 1),
-        "n_caveat": int(caveat_flags(df).sum()),
+        "first_share_year": int(shares["harvest_year"].iloc[0]),
+        "first_share": float(shares[SHARE].iloc[0]),
+        "last_share_year": int(shares["harvest_year"].iloc[-1]),
+        "last_share": float(shares[SHARE].iloc[-1]),
         "n_estimate_pairs": int(len(est)),
     }
-    for year, value in estimates.items():
-        facts[f"estimate_{year}"] = _thousands(value)
-    for year, value in shares.items():
-        facts[f"share_{year}"] = float(value)
-    for year, value in pickers.items():
-        facts[f"pickers_{year}"] = _millions(value)
-    for year, row in est.iterrows():
-        facts[f"estimate_change_{year}"] = round(-float(row["change_pct"]))
+    for year, value in zip(estimates["harvest_year"], estimates[ESTIMATE]):
+        facts[f"estimate_{int(year)}"] = _thousands(float(value))
+    for year, value in zip(pickers["harvest_year"], pickers["estimated_pickers"]):
+        facts[f"pickers_{int(year)}"] = _millions(float(value))
+    for year, change_pct in est.items():
+        facts[f"estimate_change_{year}"] = round(-change_pct)
     return facts
 
 

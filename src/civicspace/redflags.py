@@ -7,20 +7,17 @@ fictional regions, five incident types, ISO weeks 2021-W01 to 2023-W52), and
 two simulated election windows. They describe no real country or event.
 
 A red-flag rule compares each week's count with a *baseline* computed from the
-weeks before it:
+weeks before it: the median (or mean) of the previous ``window`` weeks, excluding
+the current week, and their standard deviation (the *spread*). A week is flagged
+when its count exceeds ``threshold × baseline`` (rule ``"ratio"``) or ``baseline +
+threshold × spread`` (rule ``"z"``); the flags are then compared with the
+ground-truth election-window weeks (hits, false alarms, missed weeks).
 
-1. :func:`weekly_counts` sums the counts per week (and per region, or any other
-   grouping);
-2. :func:`add_baseline` adds the median (or mean) of the previous ``window``
-   weeks, excluding the current week, and their standard deviation (``spread``);
-3. :func:`flag_weeks` flags a week when its count exceeds ``threshold × baseline``
-   (rule ``"ratio"``) or ``baseline + threshold × spread`` (rule ``"z"``);
-4. :func:`evaluate` compares the flags with the ground-truth election-window
-   weeks: hits, false alarms, missed weeks, precision and recall.
-
-Every function takes plain data and returns a DataFrame, a dict, a number or a
-plotly figure; :class:`RedFlagDetector` only wires ipywidgets controls to
-:func:`series_figure`.
+:func:`weekly_counts` sums the reports per week. The detector itself lives inside
+the chapter's figures and the live widget (:func:`series_figure`,
+:func:`detector_figure`, :func:`tradeoff_figure`, :class:`RedFlagDetector`): the
+exercise asks students to build and score such a rule with pandas, so the module
+offers no general-purpose baseline, flagging or scoring functions.
 """
 
 from __future__ import annotations
@@ -58,9 +55,6 @@ STATS = ["median", "mean"]
 #: Thresholds of the static figure's slider (ratio rule).
 SLIDER_THRESHOLDS = [1.25, 1.5, 1.75, 2.0, 2.25, 2.5, 2.75, 3.0]
 
-#: Columns that are data, not grouping keys, in the tables this module builds.
-_VALUE_COLUMNS = {"week_start", "count", "is_election_window", "baseline", "spread", "limit", "flag"}
-
 # Okabe–Ito roles: reports blue, baseline black, alert limit orange, flags vermilion.
 COLOURS = {"count": OKABE_ITO[0], "baseline": OKABE_ITO[7], "limit": OKABE_ITO[1], "flag": OKABE_ITO[5]}
 WINDOW_FILL = "#E8E8E8"
@@ -76,11 +70,6 @@ def _check_rule(rule: str, stat: str | None = None, window: int | None = None) -
         raise ValueError(f"stat must be one of {STATS}, not {stat!r}")
     if window is not None and (int(window) != window or window < 1):
         raise ValueError(f"window must be a whole number of weeks >= 1, not {window!r}")
-
-
-def group_columns(table: pd.DataFrame) -> list[str]:
-    """The grouping columns of a weekly table: every column that is not a value column."""
-    return [c for c in table.columns if c not in _VALUE_COLUMNS]
 
 
 def type_label(incident_type: str) -> str:
@@ -133,107 +122,41 @@ def weekly_counts(df: pd.DataFrame, by: Sequence[str] = ("region",)) -> pd.DataF
     return out.sort_values([*by, "week_start"]).reset_index(drop=True)
 
 
-def add_baseline(weekly: pd.DataFrame, window: int = 8, stat: str = "median") -> pd.DataFrame:
-    """Copy of ``weekly`` with a trailing baseline for each week, computed per group.
+def _trailing(counts: pd.Series, window: int, stat: str = "median") -> tuple[pd.Series, pd.Series]:
+    """Baseline (median or mean) and spread (standard deviation) of the previous ``window`` weeks of ONE series.
 
-    ``baseline`` is the median (or mean, ``stat="mean"``) of the counts of the
-    previous ``window`` weeks of the same group, *excluding the current week*;
-    ``spread`` is their standard deviation. The first ``window`` weeks of each
-    group have no baseline (NaN). Groups are the columns returned by
-    :func:`group_columns`; rows must be one per group and week.
+    The current week is excluded; the first ``window`` weeks get NaN.
     """
+    previous = counts.astype(float).shift(1).rolling(window, min_periods=window)
+    centre = previous.median() if stat == "median" else previous.mean()
+    return centre, previous.std()
+
+
+def _series(df: pd.DataFrame, region: str = ALL, incident_type: str = ALL, window: int = 8,
+            stat: str = "median") -> pd.DataFrame:
+    """One weekly series (a region or all, an incident type or all) with its ``baseline`` and ``spread``."""
     _check_rule("ratio", stat, window)
-    require_columns(weekly, ["week_start", "count"])
-    by = group_columns(weekly)
-    out = weekly.sort_values([*by, "week_start"]).reset_index(drop=True).copy()
-    counts = out["count"].astype(float)
-    keys = [out[c] for c in by] if by else [pd.Series(0, index=out.index)]
-    previous = counts.groupby(keys, sort=False).shift(1)
-    grouped = previous.groupby(keys, sort=False)
-    rolling = grouped.rolling(window, min_periods=window)
-    centre = rolling.median() if stat == "median" else rolling.mean()
-    spread = grouped.rolling(window, min_periods=window).std()
-    n_levels = len(keys)
-    out["baseline"] = centre.reset_index(level=list(range(n_levels)), drop=True).sort_index()
-    out["spread"] = spread.reset_index(level=list(range(n_levels)), drop=True).sort_index()
+    out = weekly_counts(select(df, region, incident_type), by=[])
+    out["baseline"], out["spread"] = _trailing(out["count"], window, stat)
     return out
 
 
-def flag_weeks(table: pd.DataFrame, threshold: float = 2.0, rule: str = "ratio") -> pd.DataFrame:
-    """Copy of a table with a baseline, plus ``limit`` (the alert limit) and ``flag`` (count above the limit).
-
-    Rule ``"ratio"``: limit = threshold × baseline. Rule ``"z"``: limit = baseline
-    + threshold × spread. A week without a baseline is never flagged; a week is
-    flagged only if its count is strictly greater than the limit.
-    """
+def _apply_rule(series: pd.DataFrame, threshold: float = 2.0, rule: str = "ratio") -> pd.DataFrame:
+    """Copy of a series from :func:`_series` with ``limit`` and ``flag`` (count strictly above the limit)."""
     _check_rule(rule)
-    require_columns(table, ["count", "baseline", "spread"])
     if not (isinstance(threshold, (int, float)) and math.isfinite(threshold) and threshold >= 0):
         raise ValueError(f"threshold must be a number >= 0, not {threshold!r}")
-    out = table.copy()
+    out = series.copy()
     if rule == "ratio":
         out["limit"] = threshold * out["baseline"]
     else:
         out["limit"] = out["baseline"] + threshold * out["spread"]
-    out["flag"] = (out["count"].astype(float) > out["limit"]) & out["limit"].notna()
-    out["flag"] = out["flag"].astype(bool)
+    out["flag"] = ((out["count"].astype(float) > out["limit"]) & out["limit"].notna()).astype(bool)
     return out
 
 
-def evaluate(flagged: pd.DataFrame) -> dict[str, float | int]:
-    """Compare the flags with the ground truth (``is_election_window``), counting group-weeks.
-
-    Returns ``hits`` (flagged window weeks), ``false_alarms`` (flagged weeks outside
-    the windows), ``missed`` (window weeks not flagged), ``n_flags``,
-    ``n_window_weeks``, ``precision`` = hits / flags and ``recall`` = hits / window
-    weeks (NaN when the denominator is 0).
-    """
-    require_columns(flagged, ["flag", "is_election_window"])
-    flag = flagged["flag"].astype(bool)
-    truth = flagged["is_election_window"].astype(bool)
-    hits = int((flag & truth).sum())
-    false_alarms = int((flag & ~truth).sum())
-    missed = int((~flag & truth).sum())
-    n_flags = hits + false_alarms
-    n_truth = hits + missed
-    return {
-        "hits": hits,
-        "false_alarms": false_alarms,
-        "missed": missed,
-        "n_flags": n_flags,
-        "n_window_weeks": n_truth,
-        "precision": hits / n_flags if n_flags else float("nan"),
-        "recall": hits / n_truth if n_truth else float("nan"),
-    }
-
-
-def flags_per_group(flagged: pd.DataFrame) -> pd.Series:
-    """Number of flagged weeks per group (e.g. per region), every group listed, sorted by group."""
-    require_columns(flagged, ["flag"])
-    by = group_columns(flagged)
-    if not by:
-        return pd.Series({ALL: int(flagged["flag"].sum())}, name="flags")
-    out = flagged.groupby(by, sort=True)["flag"].sum().astype(int)
-    out.name = "flags"
-    return out
-
-
-def detect(df: pd.DataFrame, region: str = ALL, incident_type: str = ALL, threshold: float = 2.0,
-           window: int = 8, stat: str = "median", rule: str = "ratio") -> pd.DataFrame:
-    """One weekly series (a region or all, an incident type or all) with its baseline, limit and flags."""
-    weekly = weekly_counts(select(df, region, incident_type), by=[])
-    return flag_weeks(add_baseline(weekly, window=window, stat=stat), threshold=threshold, rule=rule)
-
-
-def threshold_sweep(weekly: pd.DataFrame, thresholds: Sequence[float], window: int = 8,
-                    stat: str = "median", rule: str = "ratio") -> pd.DataFrame:
-    """One row per threshold with the scores of :func:`evaluate` (baseline computed once)."""
-    based = add_baseline(weekly, window=window, stat=stat)
-    rows = []
-    for t in thresholds:
-        scores = evaluate(flag_weeks(based, threshold=float(t), rule=rule))
-        rows.append({"threshold": float(t), **scores})
-    return pd.DataFrame(rows)
+def _regions(df: pd.DataFrame) -> list[str]:
+    return sorted(df["region"].astype(str).unique())
 
 
 def election_windows(events: pd.DataFrame) -> pd.DataFrame:
@@ -255,43 +178,56 @@ def election_windows(events: pd.DataFrame) -> pd.DataFrame:
 
 
 def chapter_facts(df: pd.DataFrame, events: pd.DataFrame, threshold: float = 2.0, window: int = 8) -> dict:
-    """The numbers the chapter quotes (all from the SIMULATED data), for ``glue``."""
-    weekly = weekly_counts(df, by=["region"])
-    flagged = flag_weeks(add_baseline(weekly, window=window), threshold=threshold)
-    scores = evaluate(flagged)
-    low = evaluate(flag_weeks(add_baseline(weekly, window=window), threshold=1.5))
-    high = evaluate(flag_weeks(add_baseline(weekly, window=window), threshold=3.0))
+    """The numbers the chapter quotes (all from the SIMULATED data), for ``glue``.
+
+    They describe the chapter's rule: a median baseline of ``window`` weeks and the
+    ratio rule, applied to each region's weekly totals of all incident types.
+    """
+    series = {r: _series(df, r, ALL, window=window) for r in _regions(df)}
+
+    def flags_at(t: float) -> dict[str, pd.DataFrame]:
+        return {r: _apply_rule(s, threshold=t) for r, s in series.items()}
+
+    def hits_and_false_alarms(flagged: dict[str, pd.DataFrame]) -> tuple[int, int]:
+        hits = sum(int((f["flag"] & f["is_election_window"]).sum()) for f in flagged.values())
+        false_alarms = sum(int((f["flag"] & ~f["is_election_window"]).sum()) for f in flagged.values())
+        return hits, false_alarms
+
+    flagged = flags_at(threshold)
+    hits, false_alarms = hits_and_false_alarms(flagged)
+    n_truth = sum(int(f["is_election_window"].sum()) for f in flagged.values())
+    hits_low, false_alarms_low = hits_and_false_alarms(flags_at(1.5))
+    hits_high, false_alarms_high = hits_and_false_alarms(flags_at(3.0))
     windows = election_windows(events)
-    weeks = df["week_start"].nunique()
     national = windows.iloc[0]
     local = windows.iloc[-1]
     per_week = weekly_counts(df, by=[])
     when = pd.to_datetime(per_week["week_start"])
     first_year = per_week[when.dt.year == when.dt.year.min()]
     month = pd.to_datetime(first_year["week_start"]).dt.month
-    per_region = flags_per_group(flagged)
-    totals = weekly.groupby("region")["count"].sum()
+    per_region = pd.Series({r: int(f["flag"].sum()) for r, f in flagged.items()})
+    totals = pd.Series({r: float(s["count"].sum()) for r, s in series.items()})
     return {
         "n_reports": f"{int(df['count'].sum()):,}",
         "n_rows": f"{len(df):,}",
-        "n_weeks": int(weeks),
+        "n_weeks": int(df["week_start"].nunique()),
         "n_regions": int(df["region"].nunique()),
         "n_types": int(df["incident_type"].nunique()),
         "n_window_weeks": int(events["week_start"].nunique()),
-        "n_region_window_weeks": int(scores["n_window_weeks"]),
+        "n_region_window_weeks": n_truth,
         "national_election": national["election_date"].strftime("%-d %B %Y"),
         "local_election": local["election_date"].strftime("%-d %B %Y"),
         "window": int(window),
         "threshold": f"{threshold:g}",
-        "hits": scores["hits"],
-        "false_alarms": scores["false_alarms"],
-        "missed": scores["missed"],
-        "precision_pct": f"{100 * scores['precision']:.0f}",
-        "recall_pct": f"{100 * scores['recall']:.0f}",
-        "hits_low": low["hits"],
-        "false_alarms_low": low["false_alarms"],
-        "hits_high": high["hits"],
-        "false_alarms_high": high["false_alarms"],
+        "hits": hits,
+        "false_alarms": false_alarms,
+        "missed": n_truth - hits,
+        "precision_pct": f"{100 * hits / (hits + false_alarms):.0f}",
+        "recall_pct": f"{100 * hits / n_truth:.0f}",
+        "hits_low": hits_low,
+        "false_alarms_low": false_alarms_low,
+        "hits_high": hits_high,
+        "false_alarms_high": false_alarms_high,
         "first_year": int(when.dt.year.min()),
         "mean_march": f"{first_year.loc[month == 3, 'count'].mean():.0f}",
         "mean_september": f"{first_year.loc[month == 9, 'count'].mean():.0f}",
@@ -335,9 +271,17 @@ def _window_shapes(events: pd.DataFrame) -> tuple[list[dict], list[dict]]:
     return shapes, notes
 
 
-def _score_text(scores: dict) -> str:
-    return (f"{scores['hits']} hit(s), {scores['false_alarms']} false alarm(s), "
-            f"{scores['missed']} missed election-window week(s)")
+def _score_text(series: pd.DataFrame) -> str:
+    """Hits, false alarms and missed election-window weeks of a flagged series, as words for a title."""
+    flag, truth = series["flag"].astype(bool), series["is_election_window"].astype(bool)
+    return (f"{int((flag & truth).sum())} hit(s), {int((flag & ~truth).sum())} false alarm(s), "
+            f"{int((~flag & truth).sum())} missed election-window week(s)")
+
+
+def _flag_label(series: pd.DataFrame) -> str:
+    """Legend entry of a flagged series in :func:`detector_figure`: its hits and false alarms."""
+    flag, truth = series["flag"].astype(bool), series["is_election_window"].astype(bool)
+    return f"Flagged: {int((flag & truth).sum())} hit(s), {int((flag & ~truth).sum())} false alarm(s)"
 
 
 def _limit_name(threshold: float, rule: str) -> str:
@@ -351,8 +295,9 @@ def series_figure(df: pd.DataFrame, events: pd.DataFrame, region: str = ALL, inc
     The grey bands are the ground-truth election windows; the title gives the hits,
     false alarms and missed window weeks of the rule.
     """
-    series = detect(df, region, incident_type, threshold=threshold, window=window, stat=stat, rule=rule)
-    scores = evaluate(series)
+    series = _apply_rule(_series(df, region, incident_type, window=window, stat=stat), threshold=threshold, rule=rule)
+    scores = _score_text(series)
+    n_flags = int(series["flag"].sum())
     x = _dates(series["week_start"])
     flagged = series[series["flag"]]
     what = f"{type_label(incident_type)}, {region_label(region)}"
@@ -374,17 +319,17 @@ def series_figure(df: pd.DataFrame, events: pd.DataFrame, region: str = ALL, inc
     ))
     fig.add_trace(go.Scatter(
         x=_dates(flagged["week_start"]), y=[int(v) for v in flagged["count"]],
-        name=f"Flagged week ({scores['n_flags']})", mode="markers",
+        name=f"Flagged week ({n_flags})", mode="markers",
         marker={"color": COLOURS["flag"], "symbol": "triangle-up", "size": 11, "line": {"color": "white", "width": 1}},
         hovertemplate="Red flag, week of %{x|%d %b %Y}: %{y} report(s)<extra></extra>",
     ))
     shapes, notes = _window_shapes(events)
     fig.update_layout(
-        title={"text": f"Red flags in simulated reports: {what}<br><sup>{_score_text(scores)}</sup>",
+        title={"text": f"Red flags in simulated reports: {what}<br><sup>{scores}</sup>",
                "x": 0.01, "xanchor": "left"},
         meta={"alt": f"Line chart of simulated weekly incident reports ({what}, {len(series)} weeks, 2021–2023) "
-                     f"with a trailing baseline, an alert limit and {scores['n_flags']} flagged weeks marked by "
-                     f"triangles; grey bands mark the two simulated election windows; {_score_text(scores)}."},
+                     f"with a trailing baseline, an alert limit and {n_flags} flagged weeks marked by "
+                     f"triangles; grey bands mark the two simulated election windows; {scores}."},
         template=TEMPLATE_NAME, height=560, shapes=shapes, annotations=notes, hovermode="x unified",
         margin={"l": 10, "r": 20, "t": 110, "b": 10},
         xaxis={"type": "date"}, yaxis={"title": "Reports per week (simulated)", "rangemode": "tozero"},
@@ -408,7 +353,7 @@ def detector_figure(df: pd.DataFrame, events: pd.DataFrame, thresholds: Sequence
     if start not in thresholds:
         raise ValueError(f"start threshold {start} is not among the slider's thresholds {thresholds}")
     regions = [ALL] + sorted(df["region"].astype(str).unique())
-    series = {r: add_baseline(weekly_counts(select(df, r), by=[]), window=window, stat=stat) for r in regions}
+    series = {r: _series(df, r, ALL, window=window, stat=stat) for r in regions}
     fig = go.Figure()
     limit_idx, flag_idx = [], []
     per_step: dict[float, dict[str, list]] = {t: {"y": [], "name": []} for t in thresholds}
@@ -428,14 +373,11 @@ def detector_figure(df: pd.DataFrame, events: pd.DataFrame, thresholds: Sequence
             hovertemplate="Baseline: %{y}<extra></extra>",
         ))
         for t in thresholds:
-            f = flag_weeks(s, threshold=t)
-            scores = evaluate(f)
+            f = _apply_rule(s, threshold=t)
             per_step[t]["y"] += [_rounded(f["limit"]),
                                  [int(c) if fl else None for c, fl in zip(f["count"], f["flag"])]]
-            per_step[t]["name"] += [_limit_name(t, "ratio"),
-                                    f"Flagged: {scores['hits']} hit(s), {scores['false_alarms']} false alarm(s)"]
-        f0 = flag_weeks(s, threshold=start)
-        s0 = evaluate(f0)
+            per_step[t]["name"] += [_limit_name(t, "ratio"), _flag_label(f)]
+        f0 = _apply_rule(s, threshold=start)
         limit_idx.append(len(fig.data))
         fig.add_trace(go.Scatter(
             **x, y=_rounded(f0["limit"]), name=_limit_name(start, "ratio"), mode="lines", visible=first,
@@ -445,7 +387,7 @@ def detector_figure(df: pd.DataFrame, events: pd.DataFrame, thresholds: Sequence
         flag_idx.append(len(fig.data))
         fig.add_trace(go.Scatter(
             **x, y=[int(c) if fl else None for c, fl in zip(f0["count"], f0["flag"])],
-            name=f"Flagged: {s0['hits']} hit(s), {s0['false_alarms']} false alarm(s)", mode="markers", visible=first,
+            name=_flag_label(f0), mode="markers", visible=first,
             marker={"color": COLOURS["flag"], "symbol": "triangle-up", "size": 11, "line": {"color": "white", "width": 1}},
             hovertemplate="Red flag: %{y} report(s)<extra></extra>",
         ))
@@ -490,17 +432,22 @@ def detector_figure(df: pd.DataFrame, events: pd.DataFrame, thresholds: Sequence
 def tradeoff_figure(df: pd.DataFrame, thresholds: Sequence[float] = SLIDER_THRESHOLDS, window: int = 8,
                     stat: str = "median") -> go.Figure:
     """Grouped bars: hits and false alarms (region-weeks, all six regions) for each threshold of the ratio rule."""
-    sweep = threshold_sweep(weekly_counts(df, by=["region"]), thresholds, window=window, stat=stat)
-    labels = [f"{t:g}" for t in sweep["threshold"]]
+    series = [_series(df, r, ALL, window=window, stat=stat) for r in _regions(df)]
+    hits, false_alarms = [], []
+    for t in thresholds:
+        flagged = [_apply_rule(s, threshold=float(t)) for s in series]
+        hits.append(sum(int((f["flag"] & f["is_election_window"]).sum()) for f in flagged))
+        false_alarms.append(sum(int((f["flag"] & ~f["is_election_window"]).sum()) for f in flagged))
+    labels = [f"{float(t):g}" for t in thresholds]
     fig = go.Figure([
-        go.Bar(x=labels, y=sweep["hits"].tolist(), name="Hits (flag in an election window)",
+        go.Bar(x=labels, y=hits, name="Hits (flag in an election window)",
                marker={"color": OKABE_ITO[2]},
                hovertemplate="Threshold %{x}: %{y} hit(s)<extra></extra>"),
-        go.Bar(x=labels, y=sweep["false_alarms"].tolist(), name="False alarms (flag outside the windows)",
+        go.Bar(x=labels, y=false_alarms, name="False alarms (flag outside the windows)",
                marker={"color": OKABE_ITO[5], "pattern": {"shape": "/"}},
                hovertemplate="Threshold %{x}: %{y} false alarm(s)<extra></extra>"),
     ])
-    n_truth = int(sweep["n_window_weeks"].iloc[0]) if len(sweep) else 0
+    n_truth = sum(int(s["is_election_window"].sum()) for s in series)
     fig.update_layout(
         title={"text": "Hits and false alarms by threshold, simulated reports (six regions)", "x": 0.01, "xanchor": "left"},
         meta={"alt": f"Grouped bar chart of the hits and false alarms of the red-flag rule on the simulated reports "
@@ -522,7 +469,8 @@ class RedFlagDetector(LiveFigure):
     """Region and incident-type menus, a rule menu and a threshold slider over :func:`series_figure`.
 
     ``current_figure`` holds the figure for the current choice (the tests read it);
-    every change of a control redraws it, and ``scores`` holds its evaluation.
+    every change of a control redraws it, and ``summary`` gives its hits, false
+    alarms and missed election-window weeks.
     """
 
     def __init__(self, df: pd.DataFrame, events: pd.DataFrame, region: str = ALL, incident_type: str = ALL,
@@ -545,7 +493,6 @@ class RedFlagDetector(LiveFigure):
         self.window = widgets.IntSlider(value=window, min=2, max=26, step=1, description="Baseline weeks",
                                         continuous_update=False, layout=widgets.Layout(width="420px"), style=style)
         self.summary = widgets.Label()
-        self.scores: dict = {}
         controls = widgets.HBox([widgets.VBox([self.region, self.incident_type]),
                                  widgets.VBox([self.rule, self.threshold, self.window])])
         super().__init__([controls, self.summary],
@@ -555,8 +502,9 @@ class RedFlagDetector(LiveFigure):
         """The series for the current controls; updates the hit and false-alarm counts."""
         args = dict(region=self.region.value, incident_type=self.incident_type.value,
                     threshold=float(self.threshold.value), window=int(self.window.value), rule=self.rule.value)
-        self.scores = evaluate(detect(self.df, **args))
-        self.summary.value = f"Simulated data. {_score_text(self.scores)}."
+        series = _apply_rule(_series(self.df, args["region"], args["incident_type"], window=args["window"]),
+                             threshold=args["threshold"], rule=args["rule"])
+        self.summary.value = f"Simulated data. {_score_text(series)}."
         return series_figure(self.df, self.events, **args)
 
 
