@@ -14,16 +14,22 @@ export PYTHONNOUSERSITE := 1
 # Build outputs (book, execution cache) go to _build/.
 BOOK_HTML := _build/html
 
-.PHONY: help env book test data lock clean grade bench
+# The student edition (a git repository): what students, Binder and hub links get.
+EDITION := _build/student
+
+.PHONY: help env book test test-fast data lock clean grade bench student-edition
 
 help:
 	@echo "make book   build the online book into $(BOOK_HTML)/ (creates .venv first)"
 	@echo "make test   run the whole test suite (creates .venv first)"
+	@echo "make test-fast   the unit and data tests only (no book build, browser or nbgrader): under a minute"
 	@echo "make grade ASSIGNMENT=ch01_foundations   sandboxed, parallel grading of autograder/submitted/ (instructors)"
+	@echo "make student-edition   make or update the student edition, a git repository, in $(EDITION)/"
+	@echo "                       (scanned, then committed; push it to where _config.yml's repository.url points)"
 	@echo "make bench  benchmarks of the book and of grading (prints figures)"
 	@echo "make data   rebuild the dataset extracts from ../shared/data (maintainers)"
 	@echo "make lock   re-pin $(LOCK) from binder/requirements.in (maintainers)"
-	@echo "make clean  remove build outputs (keeps .venv)"
+	@echo "make clean  remove build outputs (keeps .venv and the student edition's $(EDITION)/)"
 
 env: $(STAMP)
 
@@ -43,6 +49,15 @@ book: $(STAMP)
 
 test: $(STAMP)
 	$(BIN)/python -m pytest -n 2 --dist loadgroup
+
+# The maintainer's loop: everything not marked slow (make test runs these too).
+test-fast: $(STAMP)
+	$(BIN)/python -m pytest -n 2 -m "not slow"
+
+student-edition: $(STAMP)
+	$(BIN)/civicspace student-edition $(EDITION) --cache _build/student-edition-release
+	@echo
+	@echo "Publish it:  cd $(EDITION) && git remote add origin <repository.url of _config.yml>  (once) && git push -u origin main"
 
 ASSIGNMENT ?=
 grade: $(STAMP)
@@ -64,5 +79,7 @@ lock:
 	  _build/lockenv/bin/python -m pip freeze --all --exclude-editable | grep -v '^pip==' ) > $(LOCK)
 	rm -rf _build/lockenv
 
+# Keeps $(EDITION)/: its git history is what the published student edition is pushed from.
 clean:
-	rm -rf _build autograder/release autograder/submitted autograder/autograded autograder/feedback autograder/gradebook.db
+	if [ -d _build ]; then find _build -mindepth 1 -maxdepth 1 ! -name student -exec rm -rf {} +; fi
+	rm -rf autograder/release autograder/submitted autograder/autograded autograder/feedback autograder/gradebook.db

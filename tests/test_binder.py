@@ -1,24 +1,27 @@
 """Binder's environment, built as Binder builds it, runs a student assignment.
 
-A fresh virtual environment gets binder/requirements.txt; binder/postBuild runs in
-a copy of the repository; the student version of an assignment then executes in
-that environment, and no instructor source is left in the image.
+Binder builds the student edition (``make student-edition``), never the instructor
+repository: the edition is made with the real command and cloned as Binder clones it; a
+fresh virtual environment gets its binder/requirements.txt and its binder/postBuild runs;
+the student version of each assignment then executes in that environment.
 """
 
 from __future__ import annotations
 
 import os
-import shutil
 import subprocess
-import sys
 import venv
 from pathlib import Path
 
 import pytest
 
-from conftest import ROOT
+from civicspace import edition
+from civicspace.paths import repo_root
+from conftest import BIN, env_with_bin
 
 pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("binder")]
+
+SOURCE = repo_root()
 
 
 def run(cmd, cwd, env=None, timeout=1200):
@@ -30,32 +33,32 @@ def run(cmd, cwd, env=None, timeout=1200):
 @pytest.fixture(scope="module")
 def binder_image(tmp_path_factory):
     work = tmp_path_factory.mktemp("binder")
+    published = work / "student-edition"
+    run([str(BIN / "civicspace"), "student-edition", str(published)], SOURCE, env_with_bin())
+    # What Binder clones: the committed tree of the published student edition.
     repo = work / "repo"
-    # What Binder clones: the committed tree (git archive of HEAD plus uncommitted tracked changes).
-    files = run(["git", "ls-files", "-z"], ROOT).stdout.split("\0")
-    for rel in filter(None, files):
-        src = ROOT / rel
-        if src.is_file():
-            dst = repo / rel
-            dst.parent.mkdir(parents=True, exist_ok=True)
-            shutil.copy2(src, dst)
+    run(["git", "clone", "--quiet", str(published), str(repo)], work)
     env_dir = work / "srv-conda"
     venv.EnvBuilder(with_pip=True).create(env_dir)
     py = env_dir / "bin" / "python"
     env = dict(os.environ, PATH=f"{env_dir / 'bin'}{os.pathsep}{os.environ['PATH']}", PYTHONNOUSERSITE="1")
     env.pop("CIVICSPACE_ROOT", None)
+    env.pop("PYTHONPATH", None)
     run([str(py), "-m", "pip", "install", "--quiet", "--disable-pip-version-check", "-r", "binder/requirements.txt"], repo, env)
     run(["bash", "binder/postBuild"], repo, env)
     return {"repo": repo, "python": py, "env": env}
 
 
-def test_postbuild_leaves_student_versions_and_no_instructor_sources(binder_image):
-    repo = binder_image["repo"]
-    assert not (repo / "exercises").exists(), "instructor sources (solutions) must not be in the Binder image"
-    assert not (repo / "autograder" / "rubrics").exists()
-    student = sorted(p.relative_to(repo).as_posix() for p in (repo / "student").rglob("*.ipynb"))
-    expected = sorted(f"student/{p.parent.name}/{p.name}" for p in (ROOT / "exercises").glob("*/*.ipynb"))
-    assert student == expected
+def test_binder_builds_the_student_edition(binder_image):
+    """The image holds the student versions at exercises/, and no instructor material anywhere (history included)."""
+    repo, py = binder_image["repo"], binder_image["python"]
+    notebooks = sorted(p.relative_to(repo).as_posix() for p in (repo / "exercises").rglob("*.ipynb"))
+    expected = sorted(p.relative_to(SOURCE).as_posix() for p in (SOURCE / "exercises").glob("*/*.ipynb"))
+    assert notebooks == expected
+    assert not (repo / "autograder").exists() and not (repo / "tests").exists()
+    edition.check(repo, SOURCE)
+    where = run([str(py), "-c", "import civicspace; print(civicspace.__file__)"], repo, binder_image["env"]).stdout
+    assert Path(where.strip()).resolve().is_relative_to(repo.resolve()), "the package comes from the edition"
 
 
 def test_student_notebook_runs_in_the_binder_environment(binder_image):
@@ -76,7 +79,7 @@ print(json.dumps({"errors": errors, "setup_ok": bool(setup_ok)}))
 '''
     import json
 
-    for nb in sorted((repo / "student").rglob("*.ipynb")):
+    for nb in sorted((repo / "exercises").rglob("*.ipynb")):
         out = run([str(py), "-c", script, str(nb), str(nb.parent)], repo, binder_image["env"])
         result = json.loads(out.stdout.strip().splitlines()[-1])
         assert result["setup_ok"], f"{nb.name}: the set-up cell failed in Binder's environment"

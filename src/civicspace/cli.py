@@ -1,6 +1,8 @@
 """Command line of the course.
 
 - ``civicspace student-release OUT``: the student versions of all assignments.
+- ``civicspace student-edition [OUT]``: the student edition, a git repository (default
+  ``_build/student``; see civicspace.edition), committed after a scan for instructor-only material.
 - ``civicspace grade ASSIGNMENT [--course autograder] [--workers 2] [--no-sandbox]``:
   the sandboxed, parallel grading pipeline (see civicspace.autograde).
 - ``civicspace feedback ASSIGNMENT``: feedback without hidden tests, grades CSV and
@@ -10,9 +12,8 @@
 from __future__ import annotations
 
 import argparse
+import sys
 from pathlib import Path
-
-from . import release
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -20,6 +21,10 @@ def main(argv: list[str] | None = None) -> int:
     sub = parser.add_subparsers(dest="command", required=True)
     rel = sub.add_parser("student-release", help="write the student versions of all assignments to OUT")
     rel.add_argument("out", type=Path)
+    ed = sub.add_parser("student-edition", help="make or update the student edition (a git repository) in OUT, default _build/student")
+    ed.add_argument("out", type=Path, nargs="?", default=None)
+    ed.add_argument("--message", "-m", default=None, help="commit message")
+    ed.add_argument("--cache", type=Path, default=None, help="keep nbgrader's student versions here between runs")
     gr = sub.add_parser("grade", help="generate, autograde (sandboxed), give feedback, export and analyse an assignment")
     gr.add_argument("assignment")
     gr.add_argument("--course", type=Path, default=None, help="nbgrader course folder (default: autograder/)")
@@ -32,8 +37,25 @@ def main(argv: list[str] | None = None) -> int:
     fb.add_argument("--course", type=Path, default=None)
     args = parser.parse_args(argv)
     if args.command == "student-release":
+        from . import release
+
         for folder in release.release_all(args.out):
             print(f"student version: {folder}")
+    if args.command == "student-edition":
+        from . import edition
+        from .paths import repo_root
+
+        try:
+            result = edition.build(args.out or repo_root() / "_build" / "student", message=args.message, cache=args.cache)
+        except edition.LeakError as err:
+            print(f"error: nothing committed: {err}", file=sys.stderr)
+            return 1
+        for note in result.notes:
+            print(note)
+        if result.commit:
+            print(f"student edition committed ({result.commit[:12]}) after a clean scan: {result.path}")
+        else:
+            print(f"student edition unchanged (scan clean): {result.path}")
     if args.command == "grade":
         from . import autograde, sandbox
 

@@ -22,8 +22,12 @@ from docutils import nodes
 from sphinx.application import Sphinx
 from sphinx.util.docutils import SphinxDirective
 
-from . import release
 from .paths import datasets_dir, repo_root
+
+try:  # the instructor repository: make the student versions from exercises/ with nbgrader
+    from . import release
+except ImportError:  # the student edition: exercises/ already holds the student versions
+    release = None
 
 STATIC = Path(__file__).parent / "static"
 PLOTLY_JS = "plotly.min.js"
@@ -47,25 +51,51 @@ def topojson_path() -> Path:
     return path
 
 
-STUDENT_DIR = "student"  # where Binder's postBuild puts the student versions
+#: Where the student versions are in the student edition (``make student-edition``),
+#: the repository that launch links, Binder and hub links open.
+EDITION_EXERCISES = "exercises"
+
+
+def student_edition(config=None) -> bool:
+    """True when building from the student edition, whose exercises/ holds the student
+    versions (release.py is instructor-only, so it is missing there), or when the config
+    value ``civicspace_student_edition`` says so."""
+    return release is None or bool(getattr(config, "civicspace_student_edition", False))
+
+
+def assignments(config=None) -> list[str]:
+    if not student_edition(config):
+        return release.assignments()
+    ex = repo_root() / "exercises"
+    return sorted(p.name for p in ex.iterdir() if p.is_dir() and any(p.glob("*.ipynb"))) if ex.is_dir() else []
 
 
 def _student_cache(app: Sphinx) -> Path:
+    """The folder holding the student versions, one sub-folder per assignment."""
+    if student_edition(app.config):
+        return repo_root() / "exercises"
     return Path(app.outdir).parent / "student-release"
 
 
 def _release_students(app: Sphinx) -> None:
-    """Make the nbgrader student version of every assignment (cached by source hash)."""
-    release.release_all(_student_cache(app))
+    """Make the nbgrader student version of every assignment (cached by source hash);
+    in the student edition they exist already."""
+    if not student_edition(app.config):
+        release.release_all(_student_cache(app))
 
 
 def _launch_links(config, assignment: str, notebook: str) -> list[tuple[str, str]]:
-    """(label, url) pairs to open a student notebook online, from the book's config."""
+    """(label, url) pairs to open a student notebook online, from the book's config.
+
+    ``repository.url`` in _config.yml is where the student edition is published (the
+    instructor repository stays private); the notebook is at
+    ``exercises/<assignment>/<notebook>`` there, on ``repository.branch``.
+    """
     theme = config.html_theme_options or {}
-    repo = (theme.get("repository_url") or "").rstrip("/")
+    repo = student_edition_url(config)
     branch = theme.get("repository_branch") or "main"
     launch = theme.get("launch_buttons") or {}
-    path = f"{STUDENT_DIR}/{assignment}/{notebook}"
+    path = f"{EDITION_EXERCISES}/{assignment}/{notebook}"
     links = []
     binder = (launch.get("binderhub_url") or "").rstrip("/")
     if binder and repo.startswith("https://github.com/"):
@@ -74,9 +104,24 @@ def _launch_links(config, assignment: str, notebook: str) -> list[tuple[str, str
     hub = (launch.get("jupyterhub_url") or "").rstrip("/")
     if hub and repo:
         name = repo.rsplit("/", 1)[-1]
-        query = urlencode({"repo": repo, "branch": config.civicspace_jupyterhub_branch, "urlpath": f"lab/tree/{name}/{path}"})
+        hub_branch = getattr(config, "civicspace_jupyterhub_branch", "") or branch
+        query = urlencode({"repo": repo, "branch": hub_branch, "urlpath": f"lab/tree/{name}/{path}"})
         links.append(("Open on your JupyterHub", f"{hub}/hub/user-redirect/git-pull?{query}"))
     return links
+
+
+def student_edition_url(config) -> str:
+    """Where the student edition is published: ``repository.url`` of _config.yml."""
+    return ((config.html_theme_options or {}).get("repository_url") or "").rstrip("/")
+
+
+def student_edition_role(name, rawtext, text, lineno, inliner, options=None, content=None):
+    """``{student-edition}`label` ``: a link to the student edition (repository.url)."""
+    config = inliner.document.settings.env.config
+    url = student_edition_url(config)
+    if not url:
+        return [nodes.literal(rawtext, text)], []
+    return [nodes.reference(rawtext, text, refuri=url)], []
 
 
 class ExerciseDirective(SphinxDirective):
@@ -86,7 +131,7 @@ class ExerciseDirective(SphinxDirective):
 
     def run(self):
         assignment = self.arguments[0]
-        known = release.assignments()
+        known = assignments(self.config)
         if assignment not in known:
             raise self.error(f"unknown assignment {assignment!r}; known: {', '.join(known)}")
         notebooks = sorted(p.name for p in (repo_root() / "exercises" / assignment).glob("*.ipynb"))
@@ -96,7 +141,7 @@ class ExerciseDirective(SphinxDirective):
             href = f"{up}exercises/{assignment}/{nb}"
             items.append(f'<li><a href="{href}" download>Download <code>{nb}</code></a> (student version)</li>')
             for label, url in _launch_links(self.config, assignment, nb):
-                items.append(f'<li><a href="{url}">{label}</a>: <code>{STUDENT_DIR}/{assignment}/{nb}</code></li>')
+                items.append(f'<li><a href="{url}">{label}</a>: <code>{EDITION_EXERCISES}/{assignment}/{nb}</code></li>')
         html = (
             '<div class="admonition tip cs-exercise" role="note">'
             '<p class="admonition-title">Exercise</p>'
@@ -204,8 +249,12 @@ def setup(app: Sphinx) -> dict:
     # Fail early, at the start of the build, if an asset is missing.
     plotly_js_path()
     topojson_path()
-    app.add_config_value("civicspace_jupyterhub_branch", "student", "html")
+    # Branch of the student edition that hub links pull (empty: repository.branch).
+    app.add_config_value("civicspace_jupyterhub_branch", "", "html")
+    # True: exercises/ holds the student versions already (as in the student edition).
+    app.add_config_value("civicspace_student_edition", False, "html")
     app.add_directive("exercise", ExerciseDirective)
+    app.add_role("student-edition", student_edition_role)
     app.connect("builder-inited", _clear_stale_cache)
     app.connect("builder-inited", _release_students)
     app.connect("env-get-outdated", _outdated_when_package_changes)
