@@ -1,13 +1,13 @@
-"""The instructor's grading pipeline against hostile submissions.
+"""The instructor's grading pipeline against hostile submissions (containment).
 
 One batch, graded by `civicspace.autograde.grade` with the sandbox on: three
-honest controls (solution, blank, partly correct) and twenty hostile
+honest controls (solution, blank, partly correct) and twenty-two hostile
 submissions. Each hostile one is the full solution with an attack placed in its
-last answer (question 4, 2 of 10 autograded points) or in its file, so a
-contained attack leaves an honest 8/10 (or 0 where the kernel dies or the
-notebook is unusable). For every case: a sensible score, a log line saying what
-happened, the batch completes, the controls' grades are what they are when
-graded alone, and the gradebook and the other students' files are intact.
+last answer (question 4, 2 of 10 autograded points) or in its file. For every
+case: the exact score the honest part earns, a log line saying what happened, the
+batch completes, the controls' grades are what they are when graded alone, and the
+gradebook and the other students' files are intact. Attacks on how the tests run
+(in-kernel tricks, links, capture of test source) are in test_integrity.py.
 """
 
 from __future__ import annotations
@@ -43,7 +43,11 @@ late_joiners = sorted(str(code) for code in _iccpr.loc[_iccpr["year"] > 2000, "i
 
 
 def hostile_cases(course: Path) -> dict[str, tuple]:
-    """name -> (how to make the file, allowed autograded scores out of 10, words the log must contain)."""
+    """name -> (how to make the file, its exact autograded score out of 10, patterns its log line must match).
+
+    Every attack sits in the last answer (2 of 10 points) of an otherwise correct
+    submission, or in the file itself: a contained attack scores exactly what the
+    honest part of the submission earns."""
     secret = course.parent / "exercises" / A / NB
     other = course / "submitted" / "control_solution" / A / NB
     gradebook = course / "gradebook.db"
@@ -52,28 +56,28 @@ def hostile_cases(course: Path) -> dict[str, tuple]:
         return ("q4", code)
 
     return {
-        "infinite_loop": (q4("while True:\n    pass"), {8}, ["CellTimeoutError"]),
-        "sleep_past_limit": (q4("import time\ntime.sleep(10_000)"), {8}, ["CellTimeoutError"]),
-        "memory_bomb": (q4("blocks = []\nwhile True:\n    blocks.append(bytearray(50 * 1024 * 1024))"), {0, 8}, ["memory"]),
-        "fork_bomb": (q4("import os\nwhile True:\n    os.fork()"), {0, 8}, ["BlockingIOError|died|not grade|per-cell time limit"]),
-        "network_call": (q4("import urllib.request\nurllib.request.urlopen('http://93.184.216.34', timeout=5)\n" + SOLVED_Q4), {8}, ["network"]),
-        "read_instructor_source": (q4(f"import json\nsrc = json.load(open({str(secret)!r}))\nexec(''.join(src['cells'][13]['source']))"), {8}, ["FileNotFoundError"]),
-        "read_hidden_tests_gradebook": (q4(f"import sqlite3\nprint(sqlite3.connect({str(gradebook)!r}, uri=False).execute('select * from source_cell').fetchall())\n" + SOLVED_Q4), {8}, ["OperationalError|FileNotFoundError"]),
-        "read_other_student": (q4(f"print(open({str(other)!r}).read()[:100])\n" + SOLVED_Q4), {8}, ["FileNotFoundError"]),
-        "write_other_student": (q4(f"open({str(other)!r}, 'w').write('{{}}')\n" + SOLVED_Q4), {8}, ["FileNotFoundError|PermissionError|OSError"]),
-        "write_gradebook": (q4(f"open({str(gradebook)!r}, 'w').write('pwned')\n" + SOLVED_Q4), {8}, ["FileNotFoundError|PermissionError|OSError"]),
-        "delete_gradebook": (q4(f"import os\nos.remove({str(gradebook)!r})\n" + SOLVED_Q4), {8}, ["FileNotFoundError|PermissionError|OSError"]),
-        "edit_locked_test": ("edit_test", {2}, ["AssertionError"]),
-        "delete_locked_test": ("delete_test", {8, 10, 0}, ["graded|not grade"]),
-        "delete_answer_cell": ("delete_answer", {8}, ["NameError"]),
-        "corrupt_json": ("corrupt", {0}, ["not a valid notebook"]),
-        "wrong_file_name": ("wrong_name", {0}, ["wrong notebook file name"]),
-        "empty_notebook": ("empty", {0}, ["no graded cells"]),
-        "huge_output": (q4("print('x' * 100_000_000)\n" + SOLVED_Q4), {10}, ["graded"]),
-        "kernel_kills_itself": (q4("import os, signal\nos.kill(os.getpid(), signal.SIGKILL)"), {0, 8}, ["died|not grade|DeadKernel"]),
-        "monkeypatch_test_helpers": (q4("cs.treaties.parties_in_year = lambda *a, **k: None\ncs.data.load_treaty_ratification = lambda: treaties\n" + SOLVED_Q4), {0}, ["reassigns"]),
-        "suppress_tracebacks_wrong_answer": ("suppress_tb", {2}, ["graded"]),
-        "odd_unicode_and_long_lines": (q4("# " + "\u202e\u200b\U0001F600 ünïcødé " * 20000 + "\nlabel = 'مرحبا 你好 \\u0000 \\x00'\n" + SOLVED_Q4), {10}, ["graded"]),
+        "infinite_loop": (q4("while True:\n    pass"), 8, ["CellTimeoutError"]),
+        "sleep_past_limit": (q4("import time\ntime.sleep(10_000)"), 8, ["CellTimeoutError"]),
+        "memory_bomb": (q4("blocks = []\nwhile True:\n    blocks.append(bytearray(50 * 1024 * 1024))"), 8, ["memory"]),
+        "fork_bomb": (q4("import os\nwhile True:\n    os.fork()"), 8, ["BlockingIOError|died|per-cell time limit"]),
+        "network_call": (q4("import urllib.request\nurllib.request.urlopen('http://93.184.216.34', timeout=5)\n" + SOLVED_Q4), 8, ["network"]),
+        "read_instructor_source": (q4(f"import json\nsrc = json.load(open({str(secret)!r}))\nexec(''.join(src['cells'][13]['source']))"), 8, ["FileNotFoundError"]),
+        "read_hidden_tests_gradebook": (q4(f"import sqlite3\nprint(sqlite3.connect({str(gradebook)!r}, uri=False).execute('select * from source_cell').fetchall())\n" + SOLVED_Q4), 8, ["OperationalError|FileNotFoundError"]),
+        "read_other_student": (q4(f"print(open({str(other)!r}).read()[:100])\n" + SOLVED_Q4), 8, ["FileNotFoundError"]),
+        "write_other_student": (q4(f"open({str(other)!r}, 'w').write('{{}}')\n" + SOLVED_Q4), 8, ["FileNotFoundError|PermissionError|OSError"]),
+        "write_gradebook": (q4(f"open({str(gradebook)!r}, 'w').write('pwned')\n" + SOLVED_Q4), 8, ["FileNotFoundError|PermissionError|OSError"]),
+        "delete_gradebook": (q4(f"import os\nos.remove({str(gradebook)!r})\n" + SOLVED_Q4), 8, ["FileNotFoundError|PermissionError|OSError"]),
+        "edit_locked_test": ("edit_test", 8, ["NameError"]),
+        "delete_locked_test": ("delete_test", 8, ["test cell correct_late_joiners is missing"]),
+        "delete_answer_cell": ("delete_answer", 8, ["NameError"]),
+        "corrupt_json": ("corrupt", 0, ["not a valid notebook"]),
+        "wrong_file_name": ("wrong_name", 0, ["wrong notebook file name"]),
+        "empty_notebook": ("empty", 0, ["no graded cells"]),
+        "huge_output": (q4("print('x' * 100_000_000)\n" + SOLVED_Q4), 10, ["^huge_output: graded .*: ok$"]),
+        "kernel_kills_itself": (q4("import os, signal\nos.kill(os.getpid(), signal.SIGKILL)"), 8, ["DeadKernelError"]),
+        "monkeypatch_test_helpers": (q4("cs.treaties.parties_in_year = lambda *a, **k: None\ncs.data.load_treaty_ratification = lambda: treaties\n" + SOLVED_Q4), 8, ["FLAGGED FOR REVIEW: .*civicspace"]),
+        "suppress_tracebacks_wrong_answer": ("suppress_tb", 0, ["FLAGGED FOR REVIEW: replaces the shell's method"]),
+        "odd_unicode_and_long_lines": (q4("# " + "\u202e\u200b\U0001F600 ünïcødé " * 20000 + "\nlabel = 'مرحبا 你好 \\u0000 \\x00'\n" + SOLVED_Q4), 10, ["^odd_unicode_and_long_lines: graded .*: ok$"]),
     }
 
 
@@ -85,10 +89,9 @@ def build_submission(kind, release, source, folder: Path) -> None:
         nbformat.write(solved, folder / NB)
         return
     if kind == "edit_test":
-        _replace_answer(solved, "q1_answer", "iccpr_parties = 0")
-        for cell in solved.cells:
-            if grading.nbgrader_meta(cell).get("grade_id") == "correct_iccpr_parties":
-                cell.source = "pass  # all good"
+        _replace_answer(solved, "q1_answer", "pass  # no answer")
+        first_test = next(c for c in solved.cells if grading.is_autograder_test(c))
+        first_test.source = "pass  # all good"
         nbformat.write(solved, folder / NB)
     elif kind == "delete_test":
         solved.cells = [c for c in solved.cells if grading.nbgrader_meta(c).get("grade_id") != "correct_late_joiners"]
@@ -105,7 +108,7 @@ def build_submission(kind, release, source, folder: Path) -> None:
     elif kind == "suppress_tb":
         _replace_answer(
             solved, "q1_answer",
-            "ip = get_ipython()\nip.showtraceback = lambda *a, **k: None\nip._showtraceback = lambda *a, **k: None\niccpr_parties = 0",
+            "ip = get_ipython()\nip.showtraceback = lambda *a, **k: None\nip._showtraceback = lambda *a, **k: None",
         )
         nbformat.write(solved, folder / NB)
     else:
@@ -162,16 +165,21 @@ def test_controls_score_as_when_graded_alone(graded_batch):
 
 @pytest.mark.parametrize("case", sorted(hostile_cases(Path("/x/autograder"))))
 def test_hostile_submission_is_contained(graded_batch, case):
-    kind, allowed, words = graded_batch["cases"][case]
+    kind, expected, words = graded_batch["cases"][case]
     score, max_score = _scores(graded_batch)[case]
     result = next(r for r in graded_batch["report"].results if r.student == case)
     assert max_score == 10.0
-    assert score in allowed, f"{case}: scored {score}, expected one of {allowed}; log: {result.log_line()}"
+    assert score == expected, f"{case}: scored {score}, expected {expected}; log: {result.log_line()}"
     import re
 
     line = result.log_line()
     for pattern in words:
         assert re.search(pattern, line), f"{case}: the log does not say what happened: {line}"
+
+
+def test_huge_output_is_capped_in_what_is_kept(graded_batch):
+    kept = graded_batch["course"] / "autograded" / "huge_output" / A / NB
+    assert kept.exists() and kept.stat().st_size < 1_000_000, "a 100 MB print must not reach the autograded notebook"
 
 
 def test_no_student_process_outlives_the_batch(graded_batch):
@@ -226,7 +234,8 @@ def test_instructor_outputs(graded_batch):
     import csv
 
     items = list(csv.DictReader(report.items_csv.open()))
-    assert [i["item"] for i in items] == ["correct_iccpr_parties", "correct_parties_by_year", "correct_status_table", "correct_late_joiners"]
+    source = nbformat.read(graded_batch["course"].parent / "exercises" / A / NB, as_version=4)
+    assert [i["item"] for i in items] == [grading.nbgrader_meta(c)["grade_id"] for c in source.cells if grading.is_autograder_test(c)]
     assert all(0 <= float(i["share_passing"]) <= 1 for i in items)
     html_report = report.items_html.read_text(encoding="utf-8")
     assert "Item analysis" in html_report and (report.items_html.parent / "plotly.min.js").exists()

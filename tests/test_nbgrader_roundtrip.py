@@ -3,11 +3,18 @@
 generate_assignment → the instructor solution autogrades to full marks, the
 unmodified student version to zero, a partly correct submission strictly in
 between; the student version holds no solution code and no hidden-test text.
+
+The same submissions are graded again by the course's pipeline (sandboxed, tests in
+their own kernel): every honest submission gets exactly stock nbgrader's score on
+every item, and a "lazy" submission that answers only with calls of the course
+package (tests/lazy_answers/<assignment>.py) scores 0 on every autograded item.
 """
 
 from __future__ import annotations
 
+import ast
 import re
+import runpy
 import shutil
 import subprocess
 from pathlib import Path
@@ -15,7 +22,7 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from civicspace import grading
+from civicspace import autograde, grading, sandbox
 from conftest import BIN, ROOT, env_with_bin
 
 pytestmark = pytest.mark.slow
@@ -25,6 +32,29 @@ ASSIGNMENTS = sorted(p.name for p in (ROOT / "exercises").iterdir() if p.is_dir(
 
 def source_notebooks(assignment: str) -> list[Path]:
     return sorted((ROOT / "exercises" / assignment).glob("*.ipynb"))
+
+
+LAZY = ROOT / "tests" / "lazy_answers"
+
+
+def lazy_answers(assignment: str) -> dict[str, str]:
+    path = LAZY / f"{assignment}.py"
+    assert path.exists(), f"{path}: every assignment needs a lazy submission (answers made only of package calls)"
+    return runpy.run_path(str(path))["ANSWERS"]
+
+
+def item_scores(course: Path, assignment: str) -> dict[str, dict[str, float | None]]:
+    """student -> {notebook/test cell: autograded score} from a course's gradebook."""
+    from nbgrader.api import Gradebook
+
+    out: dict[str, dict[str, float | None]] = {}
+    with Gradebook(f"sqlite:///{course / 'gradebook.db'}") as gb:
+        for sub in gb.assignment_submissions(assignment):
+            out[sub.student.id] = {
+                f"{nb.notebook.name}/{g.cell.name}": g.auto_score
+                for nb in sub.notebooks for g in nb.grades if g.cell.cell_type == "code"
+            }
+    return out
 
 
 def nbgrader(course: Path, *args: str) -> subprocess.CompletedProcess:
@@ -47,7 +77,8 @@ def graded(request, tmp_path_factory):
     nbgrader(course, "generate_assignment", assignment, "--force")
 
     release = course / "release" / assignment
-    submissions = {"solution": {}, "blank": {}, "partial": {}}
+    submissions = {"solution": {}, "blank": {}, "partial": {}, "lazy": {}}
+    lazy = lazy_answers(assignment)
     for src_path in source_notebooks(assignment):
         source = nbformat.read(src_path, as_version=4)
         released = nbformat.read(release / src_path.name, as_version=4)
@@ -56,12 +87,25 @@ def graded(request, tmp_path_factory):
         submissions["blank"][src_path.name] = released
         # Partly correct: only the first coded answer is filled in.
         submissions["partial"][src_path.name] = grading.fill_answers(released, source, set(answers[:1]))
+        lazy_nb = nbformat.from_dict(released)
+        for cell in lazy_nb.cells:
+            gid = grading.nbgrader_meta(cell).get("grade_id")
+            if gid in lazy and grading.is_answer(cell):
+                cell.source = lazy[gid]
+        submissions["lazy"][src_path.name] = lazy_nb
     for student, notebooks in submissions.items():
         folder = course / "submitted" / student / assignment
         folder.mkdir(parents=True)
         for name, nb in notebooks.items():
             nbformat.write(nb, folder / name)
+    # The pipeline grades the same submissions in a copy of the course.
+    piped = work / "pipeline" / "autograder"
+    piped.mkdir(parents=True)
+    shutil.copyfile(course / "nbgrader_config.py", piped / "nbgrader_config.py")
+    shutil.copytree(course / "submitted", piped / "submitted")
+    shutil.copytree(work / "exercises", piped.parent / "exercises")
     nbgrader(course, "autograde", assignment, "--force")
+    autograde.grade(assignment, piped, workers=2, limits=sandbox.Limits(cell_timeout=60), use_sandbox=True, progress=False)
 
     from nbgrader.api import Gradebook
 
@@ -70,7 +114,9 @@ def graded(request, tmp_path_factory):
         for student in submissions:
             sub = gb.find_submission(assignment, student)
             scores[student] = (sub.code_score, sub.max_code_score)
-    return {"assignment": assignment, "course": course, "release": release, "scores": scores}
+    return {"assignment": assignment, "course": course, "release": release, "scores": scores,
+            "stock_items": item_scores(course, assignment), "pipeline_items": item_scores(piped, assignment),
+            "lazy": lazy, "pipeline_log": (piped / "reports" / f"{assignment}_grading.log").read_text()}
 
 
 def test_solution_scores_full_marks(graded):
@@ -118,3 +164,64 @@ def test_instructor_notebooks_follow_the_course_rules(assignment):
             assert re.fullmatch(r"[a-z0-9]+(-[a-z0-9]+)*", c.get("id", "")), f"unreadable cell id {c.get('id')!r}"
     assert problems == []
 
+
+
+@pytest.mark.parametrize("student", ["solution", "blank", "partial"])
+def test_pipeline_gives_honest_submissions_stock_nbgraders_score_on_every_item(graded, student):
+    stock, piped = graded["stock_items"][student], graded["pipeline_items"][student]
+    assert piped == stock, f"{student}: pipeline {piped} vs stock nbgrader {stock}\n{graded['pipeline_log']}"
+
+
+def test_lazy_submission_scores_zero_on_every_autograded_item(graded):
+    """Answers made only of calls of the course package earn nothing, in the pipeline and in stock nbgrader."""
+    for where in ("pipeline_items", "stock_items"):
+        tests = graded[where]["lazy"]
+        assert tests and all(v == 0 for v in tests.values()), f"{where}: {tests}"
+
+
+def test_lazy_submission_answers_every_autograded_answer_cell(graded):
+    for src_path in source_notebooks(graded["assignment"]):
+        source = nbformat.read(src_path, as_version=4)
+        coded = {grading.nbgrader_meta(c)["grade_id"] for c in source.cells if grading.is_answer(c) and c.cell_type == "code" and not grading.is_manual(c)}
+        assert coded <= set(graded["lazy"]), f"no lazy answer for {sorted(coded - set(graded['lazy']))}"
+
+
+def _package_aliases(setup_sources: list[str]) -> tuple[set[str], set[str]]:
+    """Names bound to the civicspace package, and names bound to its modules other than data."""
+    package, modules = {"civicspace"}, set()
+    for source in setup_sources:
+        for node in ast.walk(ast.parse(source)):
+            if isinstance(node, ast.Import):
+                for alias in node.names:
+                    if alias.name == "civicspace":
+                        package.add(alias.asname or alias.name)
+                    elif alias.name.startswith("civicspace.") and alias.name != "civicspace.data":
+                        modules.add(alias.asname or alias.name.split(".")[0])
+            elif isinstance(node, ast.ImportFrom) and node.module and node.module.startswith("civicspace"):
+                for alias in node.names:
+                    if not (node.module == "civicspace" and alias.name == "data") and node.module != "civicspace.data":
+                        modules.add(alias.asname or alias.name)
+    return package, modules
+
+
+@pytest.mark.parametrize("assignment", ASSIGNMENTS)
+def test_tests_use_the_student_package_only_through_civicspace_data(assignment):
+    """Expected answers come from inline reference code, never from a function students can call."""
+    for src_path in source_notebooks(assignment):
+        nb = nbformat.read(src_path, as_version=4)
+        setup = [c.source for c in nb.cells if c.cell_type == "code" and not grading.is_answer(c) and not grading.is_autograder_test(c)]
+        package, modules = _package_aliases(setup)
+        for cell in nb.cells:
+            if not grading.is_autograder_test(cell):
+                continue
+            gid = grading.nbgrader_meta(cell)["grade_id"]
+            _, own_modules = _package_aliases([cell.source])
+            assert not own_modules, f"{gid}: imports {own_modules} from the course package"
+            assert "import civicspace." not in cell.source.replace("import civicspace.data", "")
+            for node in ast.walk(ast.parse(cell.source)):
+                if isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name) and node.value.id in package:
+                    assert node.attr == "data", f"{gid}: uses {node.value.id}.{node.attr}"
+                if isinstance(node, ast.Name) and node.id in modules:
+                    pytest.fail(f"{gid}: uses {node.id}, a course module other than civicspace.data")
+                if isinstance(node, ast.Constant) and isinstance(node.value, str) and re.search(r"civicspace\.(?!data\b)\w", node.value):
+                    pytest.fail(f"{gid}: names a course module in a string: {node.value[:60]}")

@@ -464,6 +464,8 @@ def _merge_one(main, other, assignment: str, result: SubmissionResult, expected:
         for grade in main.find_submission_notebook(notebook, assignment, result.student).grades:
             is_test = grade.cell.cell_type == "code" and not _is_solution(main, grade.cell.name, notebook, assignment)
             if is_test and grade.auto_score is None:
+                if result.status == "graded" and nb_name not in result.flags:
+                    result.messages.append(f"{nb_name}: test cell {grade.cell.name} is missing from the submission; scored 0")
                 grade.auto_score = 0.0
                 grade.needs_manual_grade = nb_name in result.flags and grade.manual_score is None
 
