@@ -63,7 +63,8 @@ INSTRUCTOR_ONLY_MODULES = (
 INSTRUCTOR_ONLY_FOLDERS = ("autograder", "tests", "scripts", ".ci")
 
 #: Copied from the instructor repository as they are (folders recursively).
-COPIED = ("book", "_config.yml", "_toc.yml", "datasets", "pyproject.toml", "binder/requirements.txt", "binder/runtime.txt")
+COPIED = ("book", "_config.yml", "_toc.yml", "datasets", "pyproject.toml", "binder/requirements.txt", "binder/runtime.txt",
+          "LICENSE", "LICENSE-CONTENT.md", "CITATION.cff")
 
 #: Never copied from inside a copied folder: caches and local build outputs.
 IGNORED_NAMES = ("__pycache__", ".ipynb_checkpoints", "_build", "*.pyc", "*.egg-info", ".DS_Store")
@@ -476,7 +477,8 @@ Write your code where it says `# YOUR CODE HERE` and delete the
 tests fail. Your instructor runs more tests when grading. Hand in the `.ipynb` file as
 your instructor says. The *Student guide* in the book has the details.
 
-Code: MIT. Data: see each dataset's terms in its codebook.
+Text: CC BY 4.0 (LICENSE-CONTENT.md). Code: MIT (LICENSE). Data: see each dataset's
+terms in its codebook. To cite the course: CITATION.cff.
 """
 
 
