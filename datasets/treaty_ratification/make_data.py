@@ -62,6 +62,16 @@ STATUS_FIXES = {
     # Status says "state party" but the party flag is 0 and no year is given;
     # the flags (party 0, signatory 0) are taken as the truth: not a party.
     ("op_cedaw", "ZW"): "no action",
+    # Coding errors, not contradictions: the raw files code these states as parties
+    # since 1976 with the note "Signature tied to the UK's", i.e. they carry over the
+    # United Kingdom's 1976 extension of the Covenants to its then dependent
+    # territories. The UN Treaty Collection status lists do not include either state
+    # as a party to these Covenants (neither has signed, ratified, acceded or
+    # succeeded); Solomon Islands is a party to the ICESCR by succession (1982),
+    # which the raw file already has right. Corrected to "no action" (see README.md).
+    ("iccpr", "TV"): "no action",
+    ("icescr", "TV"): "no action",
+    ("iccpr", "SB"): "no action",
 }
 
 # Rows that are not UN member states: dropped (see README.md). The same file
@@ -92,6 +102,8 @@ def read_raw(stem: str) -> list[dict[str, str]]:
         fix = STATUS_FIXES.get((stem, row["iso2"]))
         if fix is not None:
             row["status"] = {v: k for k, v in STATUS.items()}[fix]
+            if fix != "party":
+                row["year ratification or accession"] = ""
         if row["status"] not in STATUS:
             raise SystemExit(f"{where}, column 'status': unexpected value {row['status']!r}")
         year = row["year ratification or accession"].strip()
