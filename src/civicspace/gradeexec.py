@@ -130,8 +130,10 @@ class IsolatedExecute(Execute):
         env = dict(os.environ)
         flags: list[str] = []
         try:
+            # Launch the test kernel first: it starts up while the student kernel does.
+            tester.start_new_kernel(env={**env, "CS_KDIR": str(kdir_b), "CS_SHARE": str(share), "CS_CGROUP": f"{student}.tests"})
             with self.setup_kernel(env={**env, "CS_KDIR": str(kdir_a), "CS_SHARE": str(share), "CS_CGROUP": student}):
-                with tester.setup_kernel(env={**env, "CS_KDIR": str(kdir_b), "CS_SHARE": str(share), "CS_CGROUP": f"{student}.tests"}):
+                with tester.setup_kernel():
                     self._run(nb, trusted, tester, sock, flags)
         finally:
             for folder in (share, kdir_a, kdir_b, test_dir):
