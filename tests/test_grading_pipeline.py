@@ -242,3 +242,7 @@ def test_instructor_outputs(graded_batch):
     assert "cdn.plot.ly" not in html_report
     log = report.log.read_text(encoding="utf-8")
     assert all(name in log for name in graded_batch["cases"])
+    first = log.splitlines()[0]
+    assert first == report.limits and first.startswith("limits: bubblewrap sandbox")
+    assert ("memory 1024 MB and 64 processes per kernel (cgroup v1)" in first) == sandbox.cgroups_available()
+    assert ("MISSING: memory and process limits" in first) != sandbox.cgroups_available()

@@ -706,6 +706,7 @@ class GradingReport:
     log: Path
     seconds: float
     timings: dict[str, float] = field(default_factory=dict)
+    limits: str = ""  # which limits were in force (also the log's first line)
 
 
 def grade(
@@ -760,8 +761,9 @@ def grade(
     grades_csv, items_csv, items_html = feedback_and_reports(course, assignment)
     lap("feedback, export, item analysis")
     log = reports / f"{assignment}_grading.log"
-    log.write_text("\n".join(r.log_line() for r in results) + "\n", encoding="utf-8")
-    return GradingReport(assignment, results, grades_csv, items_csv, items_html, log, time.perf_counter() - start, timings)
+    limits_line = sandbox.describe_limits(limits, use_sandbox)
+    log.write_text("\n".join([limits_line] + [r.log_line() for r in results]) + "\n", encoding="utf-8")
+    return GradingReport(assignment, results, grades_csv, items_csv, items_html, log, time.perf_counter() - start, timings, limits_line)
 
 
 def feedback_and_reports(course: Path, assignment: str) -> tuple[Path, Path, Path]:

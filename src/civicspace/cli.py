@@ -61,6 +61,7 @@ def main(argv: list[str] | None = None) -> int:
 
         limits = sandbox.Limits(cell_timeout=args.cell_timeout, memory_mb=args.memory_mb)
         workers = args.workers or autograde.default_workers()
+        print(sandbox.describe_limits(limits, not args.no_sandbox), flush=True)
         report = autograde.grade(args.assignment, args.course, workers, limits, use_sandbox=not args.no_sandbox)
         for res in report.results:
             print(res.log_line())

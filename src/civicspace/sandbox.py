@@ -81,6 +81,22 @@ def cgroups_available() -> bool:
     return True
 
 
+def describe_limits(limits: Limits, use_sandbox: bool = True) -> str:
+    """One line saying which limits are in force for the students' kernels, and which are missing."""
+    if not use_sandbox:
+        return ("limits: NO SANDBOX (--no-sandbox): student code runs with your rights, with the network open "
+                "and no memory or process limits; trusted submissions only")
+    parts = [
+        f"bubblewrap sandbox (no network, read-only system, own folder only); {limits.cell_timeout} s per cell, "
+        f"{limits.notebook_timeout} s per submission; CPU {limits.cpu_seconds} s and files up to {limits.max_file_mb} MB (rlimits)"
+    ]
+    if cgroups_available():
+        parts.append(f"memory {limits.memory_mb} MB and {limits.max_processes} processes per kernel (cgroup v1)")
+    else:
+        parts.append("MISSING: memory and process limits (no writable cgroup v1 memory and pids controllers on this host)")
+    return "limits: " + "; ".join(parts)
+
+
 def cgroup_dirs(batch: str, name: str) -> list[Path]:
     """The memory and pids cgroup folders of one kernel of a batch."""
     return [CGROUP_ROOT / c / "civicspace" / f"{batch}-{name}" for c in ("memory", "pids")]
