@@ -6,6 +6,7 @@ four-stage ladder and carrying the source that was checked), checks it strictly 
 writes case_timelines.csv next to this script (or into the folder given as the first
 argument):
 
+- the documented corrections in ``CORRECTIONS`` are applied (see the README);
 - ``country`` is recomputed from ``iso3`` with civicspace.countries.country_name;
 - ``stage_rank`` (1-4) is the position of ``stage`` on the ladder
   administrative pressure -> informational isolation -> legal stigma -> criminal liability;
@@ -45,6 +46,20 @@ SOURCE_COLUMNS = [
 REQUIRED = ["event_id", "case_id", "organisation", "iso3", "date", "stage", "event", "source_url", "source_note"]
 STAGES = ["administrative pressure", "informational isolation", "legal stigma", "criminal liability"]
 RANK = {stage: i for i, stage in enumerate(STAGES, start=1)}
+
+# Documented corrections applied on top of the hand-kept source table (see README, "Corrections").
+# Each entry: event_id -> {column: (value expected in the source, corrected value)}; the expected
+# value is checked, so that a later edit of the source row cannot be silently overwritten.
+CORRECTIONS: dict[str, dict[str, tuple[str, str]]] = {
+    # The Reuters report was checked through a third-party syndication (Townhall); cite the
+    # original outlet RFE/RL, which reports the same visit, instead.
+    "amnesty-russia-2013-inspection": {
+        "source_url": ('https://townhall.com/news/world/2013/03/25/russian-prosecutors-search-amnestys-moscow-offices-n1548184',
+                       "https://rferl.org/a/russia-ngos-searches/24937990.html"),
+        "source_note": ("Reuters (25 Mar 2013, stored copy on Townhall): prosecutors searched Amnesty's Moscow offices on Monday; the prosecutors' and tax officials gave no reason; 41 NGOs had been searched so far. RIA Novosti (25 Mar 2013): the Justice Ministry said the checks verified compliance with the organisations' stated aims and Russian law. Amnesty International UK press release of the same day. No specific legal provision was named, so legal_basis is empty.",
+                        "RFE/RL (25 Mar 2013): Amnesty's Russia director said three people from the Moscow prosecutor's office and one from the tax office came to the office on Monday 25 March and presented a list of documents they wanted copies of; hundreds of NGOs were reportedly searched in the past week. Reuters (25 Mar 2013, by Sonia Elks): the officials gave no reason; 41 NGOs had been searched so far. RIA Novosti (25 Mar 2013): the Justice Ministry said the checks verified compliance with the organisations' stated aims and Russian law. No specific legal provision was named, so legal_basis is empty."),
+    },
+}
 
 CASE_ID_RE = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
 
@@ -158,7 +173,27 @@ def read_source(path: Path | str = SOURCE) -> list[dict[str, str]]:
     return rows
 
 
+def apply_corrections(rows: list[dict[str, str]]) -> list[dict[str, str]]:
+    """Apply CORRECTIONS to the checked source rows (stops if a row or an expected value has changed)."""
+    by_id = {row["event_id"]: row for row in rows}
+    problems = []
+    for event_id, changes in CORRECTIONS.items():
+        if event_id not in by_id:
+            problems.append(f"correction for {event_id!r}: no such row in the source table")
+            continue
+        for column, (expected, corrected) in changes.items():
+            if by_id[event_id][column] != expected:
+                problems.append(f"correction for {event_id!r}, column {column!r}: the source value has changed; "
+                                "review the correction")
+                continue
+            by_id[event_id][column] = corrected
+    if problems:
+        raise SourceError(problems)
+    return rows
+
+
 def tidy(rows: list[dict[str, str]]) -> list[dict[str, str]]:
+    rows = apply_corrections([dict(row) for row in rows])
     out = []
     for row in rows:
         out.append(

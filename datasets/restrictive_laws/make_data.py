@@ -5,6 +5,7 @@ decree or policy affecting NGOs, 2012-2025, each with the source that was checke
 checks it strictly and writes restrictive_laws.csv next to this script (or into the
 folder given as the first argument):
 
+- the documented corrections in ``CORRECTIONS`` are applied (see the README);
 - ``country`` is recomputed from ``iso3`` with civicspace.countries.country_name;
 - ``targets`` (a ';'-separated list) is split into three boolean columns;
 - ``year_adopted`` is the year of ``date_adopted``;
@@ -51,6 +52,52 @@ FATES = ["in force", "amended", "repealed", "suspended"]
 # A later fate other than "in force" is an event, so it needs its date.
 FATES_WITH_DATE = {"amended", "repealed", "suspended"}
 FIRST_YEAR, LAST_YEAR = 2012, 2025
+
+# Documented corrections applied on top of the hand-kept source table (see README, "Corrections").
+# Each entry: event_id -> {column: (value expected in the source, corrected value)}. The expected
+# value is checked, so that a later edit of the source row cannot be silently overwritten.
+CORRECTIONS: dict[str, dict[str, tuple[str, str]]] = {
+    # Act XLIX of 2021 creates no register and no label: it subjects associations and foundations
+    # with a balance-sheet total of at least HUF 20 million to State Audit Office audits with public
+    # reports (Hungarian Helsinki Committee information note). The codebook codes `stigma` only for
+    # a law that labels NGOs or their allies, so the row pursues an administrative burden only.
+    "hun-2021-lex-ngo-2021": {
+        "targets": ("stigma;administrative burden", "administrative burden"),
+    },
+    # The Republika Srpska law is an entity law: it does not apply in the rest of Bosnia and
+    # Herzegovina, although the row (and so the course map) carries the state's code BIH.
+    "bih-2025-rs-ngo-register": {
+        "fate_note": (
+            "An earlier draft was adopted in draft form in Sept 2023 and withdrawn on 28 May 2024. "
+            "Registration and half-yearly financial reports for foreign-funded NPOs, a ban on 'political "
+            "activity' and possible bans on operation. Later status (e.g. any state-level Constitutional "
+            "Court review) not verified.",
+            "Adopted by the National Assembly of Republika Srpska, one of the two entities of Bosnia and "
+            "Herzegovina; it applies in that entity only, but the row carries the state's code BIH, so maps "
+            "shade the whole country. An earlier draft was adopted in draft form in Sept 2023 and withdrawn "
+            "on 28 May 2024. Registration and half-yearly financial reports for foreign-funded NPOs, a ban "
+            "on 'political activity' and possible bans on operation. Later status (e.g. any state-level "
+            "Constitutional Court review) not verified.",
+        ),
+    },
+    # Egypt Law 70 of 2017: the Official Gazette issue that carries it is dated 24 May 2017, but the
+    # law was published (made public) only on Monday 29 May 2017 (LoC Global Legal Monitor; JURIST).
+    "egy-2017-law-70": {
+        "date_note": (
+            "Passed by the House of Representatives in Nov 2016. date_adopted = signed by the President on "
+            "24 May 2017 per LoC GLM, which cites the Official Gazette issue No. 20 (duplicate) dated 24 May "
+            "2017 and gives effect from 25 May 2017. JURIST, Enterprise and Egypt Independent (29-30 May "
+            "2017) instead report signature and publication on Monday 29 May and effect the next day. "
+            "Because the in-force date conflicts, it is left empty (rechecked).",
+            "Passed by the House of Representatives in Nov 2016. date_adopted = signed by the President on "
+            "24 May 2017 (LoC GLM; the Official Gazette said so when it published the law). The sources "
+            "disagree on publication and entry into force: the Gazette issue No. 20 (duplicate) is dated "
+            "24 May 2017 and LoC GLM gives effect from 25 May 2017, but the law was published on Monday "
+            "29 May 2017 and took effect the next day according to JURIST (29 May 2017), Enterprise and "
+            "Egypt Independent. date_in_force is therefore left empty.",
+        ),
+    },
+}
 
 EVENT_ID_RE = re.compile(r"^([a-z]{3})-(\d{4})-[a-z0-9]+(-[a-z0-9]+)*$")
 
@@ -160,7 +207,27 @@ def read_source(path: Path | str = SOURCE) -> list[dict[str, str]]:
     return rows
 
 
+def apply_corrections(rows: list[dict[str, str]]) -> list[dict[str, str]]:
+    """Apply CORRECTIONS to the checked source rows (stops if a row or an expected value has changed)."""
+    by_id = {row["event_id"]: row for row in rows}
+    problems = []
+    for event_id, changes in CORRECTIONS.items():
+        if event_id not in by_id:
+            problems.append(f"correction for {event_id!r}: no such row in the source table")
+            continue
+        for column, (expected, corrected) in changes.items():
+            if by_id[event_id][column] != expected:
+                problems.append(f"correction for {event_id!r}, column {column!r}: the source value has changed; "
+                                "review the correction")
+                continue
+            by_id[event_id][column] = corrected
+    if problems:
+        raise SourceError(problems)
+    return rows
+
+
 def tidy(rows: list[dict[str, str]]) -> list[dict[str, str]]:
+    rows = apply_corrections([dict(row) for row in rows])
     out = []
     for row in rows:
         targets = row["targets"].split(";") if row["targets"] else []

@@ -166,3 +166,17 @@ def test_a_duplicated_row_is_rejected(script, tmp_path):
     with pytest.raises(script.SourceError) as err:
         script.read_source(path)
     assert f"{path}, row {row}, column 'event_id': duplicate" in str(err.value)
+
+
+def test_documented_corrections_are_applied(laws):
+    """Codebook definitions: a law is stigmatising only if it labels NGOs; an entity law is flagged as such."""
+    rows = laws.set_index("event_id")
+    # Act XLIX of 2021 replaced the 2017 label with State Audit Office audits: a burden, not a label.
+    assert not bool(rows.loc["hun-2021-lex-ngo-2021", "target_stigma"])
+    assert bool(rows.loc["hun-2021-lex-ngo-2021", "target_admin_burden"])
+    # Slovakia's 2025 amendment dropped the draft's label: not a foreign-agent law.
+    assert rows.loc["svk-2025-ngo-amendment", "type"] != "foreign agent"
+    assert not bool(rows.loc["svk-2025-ngo-amendment", "target_stigma"])
+    # The Republika Srpska law is coded BIH, and its note says that it is an entity law.
+    assert rows.loc["bih-2025-rs-ngo-register", "iso3"] == "BIH"
+    assert "Republika Srpska" in rows.loc["bih-2025-rs-ngo-register", "fate_note"]
