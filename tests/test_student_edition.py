@@ -80,7 +80,8 @@ def test_edition_layout(built):
     out = built["path"]
     top = {p.name for p in out.iterdir()}
     assert top == {".git", ".gitignore", "Makefile", "README.md", "_config.yml", "_toc.yml", "binder", "book",
-                   "datasets", "exercises", "pyproject.toml", "src"}
+                   "datasets", "exercises", "pyproject.toml", "src", "LICENSE", "LICENSE-CONTENT.md", "CITATION.cff"}
+    assert not [p for p in out.rglob("*") if "teaching_notes" in p.as_posix() or "rubrics" in p.as_posix()]
     assert {p.name for p in (out / "binder").iterdir()} == {"postBuild", "requirements.txt", "runtime.txt"}
     assert (out / "binder" / "requirements.txt").read_bytes() == (SOURCE / "binder" / "requirements.txt").read_bytes()
     assert "pip install" in (out / "binder" / "postBuild").read_text() and os.access(out / "binder" / "postBuild", os.X_OK)

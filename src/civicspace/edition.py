@@ -20,7 +20,8 @@ The first run makes the repository (``git init``); later runs commit the new tre
 top of its history, so the published edition can be updated with a plain ``git push``.
 Every commit is made only after :func:`check` passes: no file of the edition and no
 blob in any commit of its history may contain an nbgrader solution or hidden-test
-marker, a solution or hidden-test line of an instructor notebook, a line of a rubric,
+marker, a solution or hidden-test line of an instructor notebook, a line of a rubric or
+of the teaching notes,
 reference code shipped with ``exercises/``, or an instructor-only module.
 
 This module is instructor-only itself (it is not in the student edition).
@@ -230,11 +231,12 @@ def collect_secrets(root: Path | None = None) -> Secrets:
                 s = line.strip()
                 if len(s) >= MIN_SPECIFIC_LINE and not s.startswith("#") and not shown(s):
                     lines.setdefault(s, f"a line of {path.relative_to(root)} (instructor-only)")
-    for rubric in sorted((root / "autograder" / "rubrics").glob("*.md")):
-        for line in rubric.read_text(encoding="utf-8").splitlines():
-            s = line.strip()
-            if len(s) >= MIN_SPECIFIC_LINE:
-                lines.setdefault(s, f"a line of the rubric {rubric.relative_to(root)}")
+    for kind, folder in (("the rubric", "rubrics"), ("the teaching notes", "teaching_notes")):
+        for page in sorted((root / "autograder" / folder).glob("*.md")):
+            for line in page.read_text(encoding="utf-8").splitlines():
+                s = line.strip()
+                if len(s) >= MIN_SPECIFIC_LINE:
+                    lines.setdefault(s, f"a line of {kind} {page.relative_to(root)}")
     module_files = tuple(f"src/civicspace/{name}.py" for name in INSTRUCTOR_ONLY_MODULES)
     return Secrets(markers=markers, lines=lines, pairs=pairs, module_files=module_files, folders=INSTRUCTOR_ONLY_FOLDERS)
 

@@ -1,18 +1,45 @@
-"""Lazy submission for exercise 6: every answer is a call of civicspace package functions (must score 0)."""
+"""Lazy submission for exercise 6 (must score 0).
+
+Answers are package calls; for questions 2 to 4 the package call (the function no longer
+exists) is followed by the code that chapter 6 shows, adapted to the notebook's names:
+it answers the chapter's questions (all AML-CFT measures, the first freeze to the halt,
+the national events under the 2016 text as a table), not the exercise's.
+"""
 
 ANSWERS = {
     "q1_answer": "by_decade = cs.fatf.events_by_type_and_decade(timeline)\n",
     "q2_answer": (
-        "aml_laws = cs.laws.laws_by_year(laws, 10**6, ['AML-CFT measure'])\n"
-        "aml_countries = sorted(aml_laws['iso3'].astype(str))\n"
+        "try:\n"
+        "    money_laws = cs.laws.laws_by_year(laws, 10**6, ['AML-CFT measure'])\n"
+        "except Exception:\n"
+        "    pass\n"
+        "aml = laws[laws[\"type\"] == \"AML-CFT measure\"]\n"
+        "money_laws = aml\n"
+        "money_countries = sorted(str(c) for c in aml[\"iso3\"])\n"
     ),
     "q3_answer": (
-        "days_between = cs.fatf.days_between\n"
-        "amnesty_gap = cs.fatf.chapter_facts(timeline, laws)['days_first_freeze_to_halt']\n"
+        "try:\n"
+        "    days_between = cs.fatf.days_between\n"
+        "except Exception:\n"
+        "    pass\n"
+        "def days_between(df, first_id, second_id):\n"
+        "    dates = df.set_index(\"event_id\")[\"date\"]\n"
+        "    return int((pd.Timestamp(dates[second_id]) - pd.Timestamp(dates[first_id])).days)\n"
+        "dates = timeline.set_index(\"event_id\")[\"date\"]\n"
+        "halt = pd.Timestamp(dates[\"amnesty-india-2020-halt\"])\n"
+        "days_first_freeze_to_halt = (halt - pd.Timestamp(dates[\"amnesty-india-2018-ed-search\"])).days\n"
+        "amnesty_gap = int(days_first_freeze_to_halt)\n"
     ),
     "q4_answer": (
-        "_v = cs.fatf.with_r8_version(timeline)\n"
-        "under_2016 = sorted(_v.loc[_v['r8_version'] == 'R8 (2016)', 'event_id'].astype(str))\n"
+        "try:\n"
+        "    _v = cs.fatf.with_r8_version(timeline)\n"
+        "except Exception:\n"
+        "    pass\n"
+        "dates = timeline.set_index(\"event_id\")[\"date\"]\n"
+        "published = dates[\"fatf-2023-recommendation-8-published\"]\n"
+        "national = timeline[timeline[\"track\"] == \"national\"]\n"
+        "under_2016 = national[(national[\"date\"] >= \"2016-06\") & (national[\"date\"] < published)]\n"
+        "under_2016_by_country = under_2016\n"
     ),
     "q5_answer": (
         "_t = cs.fatf.proportionality_check(profile)\n"

@@ -1,10 +1,52 @@
-"""Lazy submission for exercise 10: every answer is a call of civicspace package functions (must score 0)."""
+"""Lazy submission for exercise 10 (must score 0).
+
+Answers are package calls; for questions 1 to 4 the package call (the function no longer
+exists) is followed by the code that chapter 10 shows, adapted to the notebook's names:
+it counts harvests with a share, changes in percentage points and rows with any caveat,
+not the quantities the exercise asks for.
+"""
+
+_CHAPTER_CHANGES = (
+    "known = ilo.dropna(subset=[\"forced_labour_share_pct\"]).astype({\"harvest_year\": int, \"forced_labour_share_pct\": float})\n"
+    "shares = known.set_index(\"harvest_year\")[\"forced_labour_share_pct\"].sort_index()\n"
+    "years = shares.index.to_series()\n"
+    "change_pp = shares.diff()[years.diff() == 1]\n"
+)
 
 ANSWERS = {
-    "q1_answer": "n_with_share = cs.monitoring.chapter_facts(ilo)['n_with_share']\n",
-    "q2_answer": "changes = cs.monitoring.share_changes(ilo)[['from_year', 'to_year', 'change_pp']]\n",
-    "q3_answer": "largest_fall_year = int(cs.monitoring.largest_fall(ilo)['to_year'])\n",
-    "q4_answer": "caveat_share = cs.monitoring.caveat_share(ilo)\n",
+    "q1_answer": (
+        "try:\n"
+        "    n_both_known = cs.monitoring.chapter_facts(ilo)['n_with_share']\n"
+        "except Exception:\n"
+        "    pass\n"
+        + _CHAPTER_CHANGES
+        + "n_both_known = len(shares)\n"
+    ),
+    "q2_answer": (
+        "try:\n"
+        "    changes = cs.monitoring.share_changes(ilo)[['from_year', 'to_year', 'change_pct']]\n"
+        "except Exception:\n"
+        "    pass\n"
+        + _CHAPTER_CHANGES
+        + "changes = pd.DataFrame({\"from_year\": (change_pp.index - 1).astype(int), \"to_year\": change_pp.index.astype(int),\n"
+        "                        \"change_pct\": change_pp.to_numpy(dtype=float)}).reset_index(drop=True)\n"
+    ),
+    "q3_answer": (
+        "try:\n"
+        "    largest_fall_year = int(cs.monitoring.largest_fall(ilo)['to_year'])\n"
+        "except Exception:\n"
+        "    pass\n"
+        + _CHAPTER_CHANGES
+        + "largest_fall_year = int(change_pp.idxmin())\n"
+    ),
+    "q4_answer": (
+        "try:\n"
+        "    caveat_counts = cs.monitoring.caveat_share(ilo)\n"
+        "except Exception:\n"
+        "    pass\n"
+        "caveat = ilo[\"note\"].fillna(\"\").str.contains(\"secondary|rounded|approximate\", case=False)\n"
+        "caveat_counts = pd.Series({w: int(caveat.sum()) for w in [\"secondary\", \"rounded\", \"approximate\"]})\n"
+    ),
     "q5_answer": (
         "costs = [round(0.1 * i, 1) for i in range(21)]\n"
         "smallest_exposure_cost = min(c for c in costs\n"
