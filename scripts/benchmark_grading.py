@@ -32,7 +32,7 @@ import nbformat
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "src"))
 
-from civicspace import autograde, grading, sandbox  # noqa: E402
+from civicspace import autograde, grading  # noqa: E402
 
 
 def make_course(base: Path, assignment: str, n: int) -> Path:

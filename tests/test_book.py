@@ -6,7 +6,6 @@ cache in _build/.jupyter_cache like `make book` does.
 
 from __future__ import annotations
 
-import json
 import re
 from pathlib import Path
 

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import filecmp
 import re
-import json
 import os
 import shutil
 import subprocess

@@ -19,7 +19,7 @@ import re
 import sys
 from pathlib import Path
 
-from civicspace.curation import DATE_RE, URL_RE, SourceError, date_problem, write_csv
+from civicspace.curation import URL_RE, SourceError, date_problem, write_csv
 
 HERE = Path(__file__).resolve().parent
 SOURCE = HERE / "defenders_killed_source.csv"

@@ -26,7 +26,7 @@ import sys
 from pathlib import Path
 
 from civicspace.countries import country_name, is_known
-from civicspace.curation import DATE_RE, URL_RE, SourceError, date_problem, write_csv
+from civicspace.curation import URL_RE, SourceError, date_problem, write_csv
 
 HERE = Path(__file__).resolve().parent
 SOURCE = HERE / "restrictive_laws_source.csv"

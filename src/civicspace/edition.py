@@ -33,7 +33,6 @@ import ast
 import hashlib
 import json
 import os
-import re
 import shutil
 import subprocess
 import tempfile
