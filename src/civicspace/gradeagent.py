@@ -104,8 +104,6 @@ class _Baseline:
     """What the kernel's execution machinery looked like before any student code ran."""
 
     def __init__(self, shell):
-        import IPython.core.interactiveshell  # noqa: F401  (for the class dict below)
-
         self.shell = shell
         self.roots = _trusted_roots()
         self.lists = {name: list(getattr(shell, name, [])) for name in ("input_transformers_cleanup", "input_transformers_post", "ast_transformers")}
@@ -214,7 +212,8 @@ def note_main_thread() -> None:
 
 
 def _user_function(value: Any) -> bool:
-    return callable(value) and not isinstance(value, type(sys))
+    """A function (or other callable object) of the submission; classes travel as data markers."""
+    return callable(value) and not isinstance(value, type)
 
 
 class _Agent:
@@ -229,7 +228,7 @@ class _Agent:
             for name in request.get("names", []):
                 if name not in self.ns:
                     out[name] = {"t": "missing"}
-                elif _user_function(self.ns[name]) and not isinstance(self.ns[name], type):
+                elif _user_function(self.ns[name]):
                     out[name] = {"t": "callable"}
                 else:
                     out[name] = codec.encode(self.ns[name])

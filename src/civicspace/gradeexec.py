@@ -184,13 +184,17 @@ class IsolatedExecute(Execute):
                 if flags:
                     cell.outputs = [_error(FLAG_ENAME, "not run: the submission was flagged for review (" + flags[0] + ")")]
                     continue
-                names = [n for n in test_names(cell.source)]
+                names = test_names(cell.source)
                 self._silent(tester, f"__import__('civicspace.gradeagent').gradeagent.fetch(globals(), {names!r}, {sock!r}, {timeout!r})")
                 if self._execute(tester, cell, index) != "ok":
                     self.log.warning("the test kernel stopped at %s", cell.metadata.get("nbgrader", {}).get("grade_id"))
                 continue
             if kind == "setup":
-                self._execute(tester, nbformat.v4.new_code_cell(cell.source), index)
+                copy = nbformat.v4.new_code_cell(cell.source)
+                self._execute(tester, copy, index)
+                errors = [o.get("ename") for o in copy.outputs if o.get("output_type") == "error"]
+                if errors:  # the instructor's own set-up failed in the test kernel: say so in nbgrader's log
+                    self.log.error("set-up cell %s failed in the test kernel: %s", cell.metadata.get("nbgrader", {}).get("grade_id"), errors)
             if not student_alive:
                 cell.outputs = [_error("DeadKernelError", "not run: the notebook's kernel had stopped answering")]
                 continue
