@@ -44,7 +44,8 @@ def lazy_answers(assignment: str) -> dict[str, str]:
 
 
 def item_scores(course: Path, assignment: str) -> dict[str, dict[str, float | None]]:
-    """student -> {notebook/test cell: autograded score} from a course's gradebook."""
+    """student -> {notebook/test cell: autograded score} from a course's gradebook (test cells only:
+    a code cell graded by hand, such as a capstone figure, is not an autograded item)."""
     from nbgrader.api import Gradebook
 
     out: dict[str, dict[str, float | None]] = {}
@@ -52,7 +53,8 @@ def item_scores(course: Path, assignment: str) -> dict[str, dict[str, float | No
         for sub in gb.assignment_submissions(assignment):
             out[sub.student.id] = {
                 f"{nb.notebook.name}/{g.cell.name}": g.auto_score
-                for nb in sub.notebooks for g in nb.grades if g.cell.cell_type == "code"
+                for nb in sub.notebooks for g in nb.grades
+                if g.cell.cell_type == "code" and not autograde._is_solution(gb, g.cell.name, nb.notebook.name, assignment)
             }
     return out
 
@@ -109,18 +111,30 @@ def graded(request, tmp_path_factory):
 
     from nbgrader.api import Gradebook
 
-    scores = {}
+    scores, needs_manual = {}, {}
     with Gradebook(f"sqlite:///{course / 'gradebook.db'}") as gb:
         for student in submissions:
             sub = gb.find_submission(assignment, student)
             scores[student] = (sub.code_score, sub.max_code_score)
+            needs_manual[student] = sub.needs_manual_grade
     return {"assignment": assignment, "course": course, "release": release, "scores": scores,
             "stock_items": item_scores(course, assignment), "pipeline_items": item_scores(piped, assignment),
-            "lazy": lazy, "pipeline_log": (piped / "reports" / f"{assignment}_grading.log").read_text()}
+            "lazy": lazy, "pipeline_log": (piped / "reports" / f"{assignment}_grading.log").read_text(),
+            "needs_manual": needs_manual}
+
+
+#: Assignments graded by hand only, by design (the capstone). Every other assignment has
+#: at least three autograded parts.
+MANUAL_ONLY = {"capstone_country_brief"}
 
 
 def test_solution_scores_full_marks(graded):
     score, max_score = graded["scores"]["solution"]
+    if graded["assignment"] in MANUAL_ONLY:
+        # Nothing is autograded: every task waits for the grader, whatever the submission.
+        assert score == 0 and graded["stock_items"]["solution"] == {}, graded["scores"]
+        assert graded["needs_manual"]["solution"], "the capstone's tasks must be marked for manual grading"
+        return
     assert max_score > 0 and score == max_score, graded["scores"]
 
 
@@ -130,6 +144,9 @@ def test_unmodified_student_version_scores_zero(graded):
 
 def test_partial_submission_scores_strictly_between(graded):
     score, max_score = graded["scores"]["partial"]
+    if graded["assignment"] in MANUAL_ONLY:
+        assert score == 0 and graded["needs_manual"]["partial"], graded["scores"]
+        return
     assert 0 < score < max_score, graded["scores"]
 
 
@@ -157,7 +174,11 @@ def test_instructor_notebooks_follow_the_course_rules(assignment):
         nb = nbformat.read(src_path, as_version=4)
         tests = [c for c in nb.cells if grading.is_autograder_test(c)]
         manual = [c for c in nb.cells if grading.is_manual(c)]
-        assert len(tests) >= 3, f"{src_path.name}: at least three autograded parts"
+        if assignment in MANUAL_ONLY:
+            assert tests == [], f"{src_path.name}: graded by hand only"
+            problems = [p for p in problems if not p.endswith("no autograded test cells")]
+        else:
+            assert len(tests) >= 3, f"{src_path.name}: at least three autograded parts"
         assert manual, f"{src_path.name}: at least one hand-graded written answer"
         # Cell ids are readable words, not random hashes.
         for c in nb.cells:
@@ -176,6 +197,9 @@ def test_lazy_submission_scores_zero_on_every_autograded_item(graded):
     """Answers made only of calls of the course package earn nothing, in the pipeline and in stock nbgrader."""
     for where in ("pipeline_items", "stock_items"):
         tests = graded[where]["lazy"]
+        if graded["assignment"] in MANUAL_ONLY:
+            assert tests == {}, f"{where}: {tests}"  # nothing autograded to earn
+            continue
         assert tests and all(v == 0 for v in tests.values()), f"{where}: {tests}"
 
 
