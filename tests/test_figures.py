@@ -69,7 +69,10 @@ def test_renderer_choice(monkeypatch):
 
 def test_widget_redraws_on_each_control(df):
     w = cs.widgets.ratification_explorer(df, treaty="ICCPR", year=2022)
-    assert "174 states parties at the end of 2022" in w.current_figure.layout.title.text
+    # Counted directly from the table (172 in the August 2022 snapshot, as corrected).
+    n_2022 = int(((df["treaty"] == "ICCPR") & (df["status"] == "party") & (df["year"] <= 2022)).sum())
+    assert n_2022 == 172
+    assert f"{n_2022} states parties at the end of 2022" in w.current_figure.layout.title.text
     w.year.value = 1976
     n_1976 = int(treaties._parties_in_year(df, "ICCPR", 1976)["party_by_year"].sum())
     assert w.current_figure.layout.title.text == f"ICCPR: {n_1976} states parties at the end of 1976"
