@@ -84,6 +84,9 @@ def _trusted_roots() -> tuple[str, ...]:
     return tuple(sorted(roots))
 
 
+_FOREIGN_FILES: dict[str, bool] = {}  # code file name -> not an installed file (cached: the audit runs often)
+
+
 def _is_foreign_function(value: Any, roots: tuple[str, ...]) -> bool:
     """A Python function whose code does not come from an installed file (e.g. defined in a cell)."""
     func = getattr(value, "__func__", value)
@@ -91,13 +94,17 @@ def _is_foreign_function(value: Any, roots: tuple[str, ...]) -> bool:
     if not isinstance(func, types.FunctionType) or code is None:
         return False
     filename = code.co_filename or ""
-    if filename.startswith("<frozen "):  # the standard library's frozen modules (os.path, importlib...)
-        return False
-    try:
-        filename = str(Path(filename).resolve())
-    except (OSError, ValueError):
-        return True
-    return not filename.startswith(roots)
+    foreign = _FOREIGN_FILES.get(filename)
+    if foreign is None:
+        if filename.startswith("<frozen "):  # the standard library's frozen modules (os.path, importlib...)
+            foreign = False
+        else:
+            try:
+                foreign = not str(Path(filename).resolve()).startswith(roots)
+            except (OSError, ValueError):
+                foreign = True
+        _FOREIGN_FILES[filename] = foreign
+    return foreign
 
 
 class _Baseline:
