@@ -57,6 +57,11 @@ def test_names(source: str) -> list[str]:
     return sorted(name for name, loaded in first.items() if loaded and not hasattr(builtins, name))
 
 
+def _runtime_dir() -> Path:
+    """Where the kernels' folders go: the runtime folder the sandbox's kernel spec expects."""
+    return Path(os.environ.get("JUPYTER_RUNTIME_DIR") or Path.cwd() / "runtime")
+
+
 def _error(ename: str, evalue: str) -> NotebookNode:
     return NotebookNode(output_type="error", ename=ename, evalue=evalue, traceback=[f"{ename}: {evalue}"])
 
@@ -94,8 +99,8 @@ class IsolatedExecute(Execute):
     """nbgrader's Execute, with the tests run in a kernel that never runs student code."""
 
     def _kernel_manager(self, name: str) -> tuple:
-        runtime = Path(os.environ.get("JUPYTER_RUNTIME_DIR") or Path.cwd() / "runtime")
-        kdir = runtime / f"k{uuid.uuid4().hex[:8]}"
+        """A kernel manager whose connection file and sockets live in a runtime folder of its own."""
+        kdir = _runtime_dir() / f"k{uuid.uuid4().hex[:8]}"
         kdir.mkdir(parents=True)
         km = self.kernel_manager_class(
             config=self.config, kernel_name=name, transport="ipc",
@@ -111,8 +116,7 @@ class IsolatedExecute(Execute):
         student = info.get("student", "student")
         kernel = self.kernel_name or nb.metadata.get("kernelspec", {}).get("name", "python3")
         trusted = _Trusted(resources or {})
-        runtime = Path(os.environ.get("JUPYTER_RUNTIME_DIR") or Path.cwd() / "runtime")
-        share = runtime / f"s{uuid.uuid4().hex[:8]}"
+        share = _runtime_dir() / f"s{uuid.uuid4().hex[:8]}"
         share.mkdir(parents=True)
         sock = str(share / "a")
         test_dir = Path.cwd() / "testkernels" / student / info.get("assignment", "assignment")
