@@ -74,7 +74,8 @@ NotebookClient(nb, timeout=300, kernel_name="python3", allow_errors=True,
                resources={"metadata": {"path": sys.argv[2]}}).execute()
 errors = [(c.metadata.get("nbgrader", {}).get("grade_id"), o["ename"]) for c in nb.cells if c.cell_type == "code"
           for o in c.outputs if o.output_type == "error"]
-setup_ok = all(o.output_type != "error" for o in nb.cells[1].outputs) and nb.cells[1].outputs
+setup = [c for c in nb.cells if c.metadata.get("nbgrader", {}).get("grade_id") == "setup"]
+setup_ok = len(setup) == 1 and setup[0].execution_count and all(o.output_type != "error" for o in setup[0].outputs)
 print(json.dumps({"errors": errors, "setup_ok": bool(setup_ok)}))
 '''
     import json

@@ -67,7 +67,9 @@ def nbgrader(course: Path, *args: str) -> subprocess.CompletedProcess:
     return out
 
 
-@pytest.fixture(scope="module", params=ASSIGNMENTS)
+# One xdist group per assignment: all tests of an assignment run on the worker that made
+# its (costly) fixture, instead of each worker grading the same assignment again.
+@pytest.fixture(scope="module", params=[pytest.param(a, id=a, marks=pytest.mark.xdist_group(f"roundtrip_{a}")) for a in ASSIGNMENTS])
 def graded(request, tmp_path_factory):
     """Generate the assignment in a scratch course and autograde three submissions."""
     assignment = request.param
