@@ -33,7 +33,7 @@ import sys
 from pathlib import Path
 
 from civicspace.countries import country_name, is_known
-from civicspace.curation import URL_RE, SourceError, date_problem, write_csv
+from civicspace.curation import URL_RE, SourceError, apply_corrections, date_problem, write_csv
 
 HERE = Path(__file__).resolve().parent
 SOURCE = HERE / "case_timelines_source.csv"
@@ -173,27 +173,8 @@ def read_source(path: Path | str = SOURCE) -> list[dict[str, str]]:
     return rows
 
 
-def apply_corrections(rows: list[dict[str, str]]) -> list[dict[str, str]]:
-    """Apply CORRECTIONS to the checked source rows (stops if a row or an expected value has changed)."""
-    by_id = {row["event_id"]: row for row in rows}
-    problems = []
-    for event_id, changes in CORRECTIONS.items():
-        if event_id not in by_id:
-            problems.append(f"correction for {event_id!r}: no such row in the source table")
-            continue
-        for column, (expected, corrected) in changes.items():
-            if by_id[event_id][column] != expected:
-                problems.append(f"correction for {event_id!r}, column {column!r}: the source value has changed; "
-                                "review the correction")
-                continue
-            by_id[event_id][column] = corrected
-    if problems:
-        raise SourceError(problems)
-    return rows
-
-
 def tidy(rows: list[dict[str, str]]) -> list[dict[str, str]]:
-    rows = apply_corrections([dict(row) for row in rows])
+    rows = apply_corrections([dict(row) for row in rows], CORRECTIONS)
     out = []
     for row in rows:
         out.append(

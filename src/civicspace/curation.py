@@ -43,3 +43,28 @@ def write_csv(path: Path, rows: list[dict[str, str]], columns: list[str]) -> Non
         writer = csv.DictWriter(fh, fieldnames=columns, lineterminator="\n")
         writer.writeheader()
         writer.writerows(rows)
+
+
+def apply_corrections(rows: list[dict[str, str]], corrections: dict[str, dict[str, tuple[str, str]]],
+                      key: str = "event_id") -> list[dict[str, str]]:
+    """Apply documented corrections to checked source rows, in place; return the rows.
+
+    ``corrections`` maps a row's ``key`` to ``{column: (value in the source, corrected value)}``.
+    Stops with a :class:`SourceError` if a row is gone or a source value is no longer the one
+    the correction was written against, so a correction is reviewed when its source changes.
+    """
+    by_id = {row[key]: row for row in rows}
+    problems = []
+    for row_id, changes in corrections.items():
+        if row_id not in by_id:
+            problems.append(f"correction for {row_id!r}: no such row in the source table")
+            continue
+        for column, (expected, corrected) in changes.items():
+            if by_id[row_id][column] != expected:
+                problems.append(f"correction for {row_id!r}, column {column!r}: the source value has changed; "
+                                "review the correction")
+                continue
+            by_id[row_id][column] = corrected
+    if problems:
+        raise SourceError(problems)
+    return rows
