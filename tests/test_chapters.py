@@ -12,6 +12,8 @@ def test_chapter_executes_without_error(doc):
     nb = execute_chapter(doc)  # raises CellExecutionError, naming the cell, on any error
     errors = [o for c in nb.cells if c.cell_type == "code" for o in c.get("outputs", []) if o.get("output_type") == "error"]
     assert errors == []
+    if doc.endswith("/00_jupyter_pandas"):
+        return  # chapter 0 teaches Jupyter and pandas: it has no interactive of its own
     # The live widget cell really built a widget (its output is a widget view, not a traceback).
     widget_outputs = [
         o for c in nb.cells if "skip-execution" in c.metadata.get("tags", [])
