@@ -272,3 +272,14 @@ def test_launch_links_open_the_student_edition():
     assert "repo=" + url.replace(":", "%3A").replace("/", "%2F") in hub and "branch=main" in hub
     assert "exercises%2Fch01_foundations%2Fch01_foundations.ipynb" in hub
     assert sphinxext.student_edition_url(config) == url
+
+
+def test_instructor_commands_say_so_in_the_edition(built, tmp_path):
+    """In the student edition, `civicspace grade` explains itself instead of a traceback."""
+    import subprocess
+    import sys
+
+    env = dict(os.environ, PYTHONPATH=str(built["path"] / "src"))
+    out = subprocess.run([sys.executable, "-c", "from civicspace.cli import main; raise SystemExit(main(['grade', 'ch01_foundations']))"],
+                         cwd=tmp_path, env=env, capture_output=True, text=True)
+    assert out.returncode == 2 and "is for instructors" in out.stderr and "Traceback" not in out.stderr, out.stderr

@@ -12,6 +12,7 @@
 from __future__ import annotations
 
 import argparse
+import importlib.util
 import sys
 from pathlib import Path
 
@@ -36,6 +37,11 @@ def main(argv: list[str] | None = None) -> int:
     fb.add_argument("assignment")
     fb.add_argument("--course", type=Path, default=None)
     args = parser.parse_args(argv)
+    instructor_only = {"student-release": "release", "student-edition": "edition", "grade": "autograde", "feedback": "autograde"}
+    if importlib.util.find_spec(f"civicspace.{instructor_only[args.command]}") is None:
+        print(f"error: `civicspace {args.command}` is for instructors: it needs the instructor repository "
+              "(this is the student edition, which has no grading or release code)", file=sys.stderr)
+        return 2
     if args.command == "student-release":
         from . import release
 

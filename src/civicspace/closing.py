@@ -108,7 +108,8 @@ def _traces(panel, civicus, laws, iso3, first, last) -> tuple[list[go.Scatter], 
     )
     rating = civicus_rating(civicus, iso3)
     rated = f"CIVICUS rating on 19 March 2021: {rating}" if rating else "no CIVICUS rating on 19 March 2021"
-    title = f"{name}: V-Dem civil-society indices {first}–{last}; {rated}"
+    # Short enough to fit the book's column; the alt text gives the rating's full date.
+    title = f"{name}: V-Dem indices {first}–{last}; " + (f"CIVICUS 2021: {rating}" if rating else "no CIVICUS rating (2021)")
     n = len(own)
     laws_text = (
         f"{n} law{'s' if n != 1 else ''} or measure{'s' if n != 1 else ''} against NGOs from the course's curated list "

@@ -145,7 +145,7 @@ class ExerciseDirective(SphinxDirective):
         html = (
             '<div class="admonition tip cs-exercise" role="note">'
             '<p class="admonition-title">Exercise</p>'
-            f"<p>Practise this chapter in Jupyter. Check your work with <code>nbgrader validate {notebooks[0]}</code> "
+            f"<p>Do this exercise in Jupyter. Check your work with <code>nbgrader validate {notebooks[0]}</code> "
             "or by restarting the kernel and running all cells; then submit the notebook as your instructor says.</p>"
             f'<ul>{"".join(items)}</ul></div>'
         )
