@@ -156,13 +156,17 @@ class IsolatedExecute(Execute):
             self.log.warning("grader plumbing failed: %s: %s", type(exc).__name__, exc)
             return False
 
+    def _agent_timeout(self) -> float:
+        """How long the grader waits for the agent's answer: the cell time limit, at least 10 s."""
+        return max(10.0, float(self.timeout or 10))
+
     def _audit(self, sock: str, answer_required: bool = True) -> list[str]:
         """What the agent finds changed in the student kernel (reasons to flag); a kernel
         that stopped answering cells is asked too, but its silence is not held against it."""
         from .gradeagent import request
 
         try:
-            answer = request(sock, {"op": "audit"}, timeout=max(10.0, float(self.timeout or 10)) if answer_required else 5.0)
+            answer = request(sock, {"op": "audit"}, timeout=self._agent_timeout() if answer_required else 5.0)
             return [str(f)[:200] for f in answer["findings"]][:10]
         except Exception as exc:
             return [f"the kernel did not answer the grader's audit ({type(exc).__name__})"] if answer_required else []
@@ -176,7 +180,7 @@ class IsolatedExecute(Execute):
             from .gradeagent import request
 
             try:  # the audit's reference state: taken now, with the kernel idle, before any student code
-                request(sock, {"op": "baseline"}, timeout=max(10.0, float(self.timeout or 10)))
+                request(sock, {"op": "baseline"}, timeout=self._agent_timeout())
             except Exception as exc:
                 flags.append(f"the grader's agent did not answer ({type(exc).__name__})")
         timeout = float(self.timeout or 60)

@@ -26,3 +26,10 @@ def datasets_dir() -> Path:
 
 def datapackage_path() -> Path:
     return datasets_dir() / "datapackage.json"
+
+
+def assignments(root: Path | None = None) -> list[str]:
+    """Names of the assignments in ``exercises/`` (folders holding at least one notebook):
+    instructor sources in the instructor repository, student versions in the student edition."""
+    ex = (root or repo_root()) / "exercises"
+    return sorted(p.name for p in ex.iterdir() if p.is_dir() and any(p.glob("*.ipynb"))) if ex.is_dir() else []

@@ -16,13 +16,11 @@ import sys
 import tempfile
 from pathlib import Path
 
+from . import paths
 from .paths import repo_root
 
 
-def assignments(root: Path | None = None) -> list[str]:
-    """Names of the assignments in ``exercises/`` (folders holding at least one notebook)."""
-    ex = (root or repo_root()) / "exercises"
-    return sorted(p.name for p in ex.iterdir() if p.is_dir() and any(p.glob("*.ipynb")))
+assignments = paths.assignments  # the names of the assignments in exercises/
 
 
 def _source_hash(folder: Path) -> str:

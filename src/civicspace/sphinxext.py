@@ -22,7 +22,7 @@ from docutils import nodes
 from sphinx.application import Sphinx
 from sphinx.util.docutils import SphinxDirective
 
-from .paths import datasets_dir, repo_root
+from .paths import assignments, datasets_dir, repo_root
 
 try:  # the instructor repository: make the student versions from exercises/ with nbgrader
     from . import release
@@ -61,13 +61,6 @@ def student_edition(config=None) -> bool:
     versions (release.py is instructor-only, so it is missing there), or when the config
     value ``civicspace_student_edition`` says so."""
     return release is None or bool(getattr(config, "civicspace_student_edition", False))
-
-
-def assignments(config=None) -> list[str]:
-    if not student_edition(config):
-        return release.assignments()
-    ex = repo_root() / "exercises"
-    return sorted(p.name for p in ex.iterdir() if p.is_dir() and any(p.glob("*.ipynb"))) if ex.is_dir() else []
 
 
 def _student_cache(app: Sphinx) -> Path:
@@ -131,7 +124,7 @@ class ExerciseDirective(SphinxDirective):
 
     def run(self):
         assignment = self.arguments[0]
-        known = assignments(self.config)
+        known = assignments()
         if assignment not in known:
             raise self.error(f"unknown assignment {assignment!r}; known: {', '.join(known)}")
         notebooks = sorted(p.name for p in (repo_root() / "exercises" / assignment).glob("*.ipynb"))
