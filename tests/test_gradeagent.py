@@ -1,12 +1,15 @@
 """The grader's agent and the test kernel's view of a submission, without nbgrader or a sandbox.
 
-The audit runs in an IPython shell in this process; the value and function transport
+The audit runs in an IPython shell in a fresh interpreter per case; the value and function transport
 runs over a real Unix socket between two threads.
 """
 
 from __future__ import annotations
 
+import json
 import socket
+import subprocess
+import sys
 import threading
 
 import pandas as pd
@@ -15,26 +18,35 @@ import pytest
 from civicspace import gradeagent, gradeexec
 
 
-@pytest.fixture(scope="module")
-def shell():
-    from IPython.testing.globalipapp import start_ipython
+# The audit runs in a fresh interpreter per case: a trick such as ``builtins.len = ...``
+# must never run in the test process itself, where other threads (pytest-xdist's
+# channel to the controller) would call the patched function.
+_AUDIT = """
+import builtins, json, sys
+saved = dict(vars(builtins))
+from IPython.testing.globalipapp import start_ipython
+import civicspace.data
+from civicspace import gradeagent
+shell = start_ipython()
+gradeagent.note_main_thread()
+baseline = gradeagent._Baseline(shell)
+shell.run_cell(sys.stdin.read())
+gradeagent.note_main_thread()
+found = baseline.findings()
+vars(builtins).update(saved)  # so that printing works after a trick on builtins
+print(json.dumps(found))
+"""
 
-    return start_ipython()
+
+def _findings(code: str) -> list[str]:
+    done = subprocess.run([sys.executable, "-c", _AUDIT], input=code, capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    return json.loads(done.stdout.strip().splitlines()[-1])
 
 
-@pytest.fixture
-def baseline(shell):
-    import civicspace.data  # noqa: F401  (as serve() does)
-
-    gradeagent.note_main_thread()
-    return gradeagent._Baseline(shell)
-
-
-def test_honest_work_leaves_nothing_to_flag(shell, baseline):
-    shell.run_cell("import math, statistics\nimport numpy as np\nx = [1, 2, 3]\ndef f(df):\n    return len(df)\n"
-                   "import warnings\nwarnings.filterwarnings('ignore')\npd_options = __import__('pandas').set_option('display.max_rows', 20)")
-    gradeagent.note_main_thread()
-    assert baseline.findings() == []
+def test_honest_work_leaves_nothing_to_flag():
+    assert _findings("import math, statistics\nimport numpy as np\nx = [1, 2, 3]\ndef f(df):\n    return len(df)\n"
+                     "import warnings\nwarnings.filterwarnings('ignore')\npd_options = __import__('pandas').set_option('display.max_rows', 20)") == []
 
 
 @pytest.mark.parametrize("code,finding", [
@@ -47,34 +59,9 @@ def test_honest_work_leaves_nothing_to_flag(shell, baseline):
     ("import civicspace.data\ncivicspace.data.load_treaty_ratification = lambda: None", "civicspace.data"),
     ("exec('import sys\\nsys.meta_path.insert(0, type(\"F\", (), {\"find_spec\": staticmethod(lambda *a: None)})())')", "import hook"),
 ])
-def test_each_trick_is_found_however_it_is_written(shell, baseline, code, finding):
-    saved = {
-        "post": list(shell.input_transformers_post), "ast": list(shell.ast_transformers),
-        "exc": (shell.custom_exceptions, shell.CustomTB), "events": {k: list(v) for k, v in shell.events.callbacks.items()},
-    }
-    import builtins
-    import sys
-
-    import civicspace.data
-
-    saved_len, saved_loader = builtins.len, civicspace.data.load_treaty_ratification
-    frame_attrs = dict(vars(pd.DataFrame))
-    saved_meta = list(sys.meta_path)
-    try:
-        shell.run_cell(code)
-        found = baseline.findings()
-        assert any(finding in f for f in found), found
-    finally:
-        builtins.len, civicspace.data.load_treaty_ratification = saved_len, saved_loader
-        for attr in set(vars(pd.DataFrame)) - set(frame_attrs):
-            delattr(pd.DataFrame, attr)
-        sys.meta_path[:] = saved_meta
-        shell.input_transformers_post[:] = saved["post"]
-        shell.ast_transformers[:] = saved["ast"]
-        shell.custom_exceptions, shell.CustomTB = saved["exc"]
-        for event, callbacks in saved["events"].items():
-            shell.events.callbacks[event][:] = callbacks
-    assert baseline.findings() == []
+def test_each_trick_is_found_however_it_is_written(code, finding):
+    found = _findings(code)
+    assert any(finding in f for f in found), found
 
 
 def test_test_names_are_what_a_test_reads_before_assigning():
