@@ -18,7 +18,9 @@ event whose stage is lower than a stage the case has already reached is an excep
 and must explain itself in ``sequence_note``; an event that keeps to the ladder must
 leave ``sequence_note`` empty.
 
-Any problem in the source stops the script with a message naming the file, the row
+Every cell is checked against the schema in resource.json (types, required values,
+allowed values, patterns, ranges, unique ids); this script adds the rules that compare
+columns or rows. Any problem in the source stops the script with a message naming the file, the row
 (spreadsheet numbering: the header is row 1) and the column.
 
 Run from the repository root:  python datasets/case_timelines/make_data.py
@@ -27,23 +29,21 @@ The committed CSV is a frozen snapshot: rebuild it deliberately, in its own comm
 
 from __future__ import annotations
 
-import csv
 import re
 import sys
 from pathlib import Path
 
+from civicspace import curation
 from civicspace.countries import country_name, is_known
-from civicspace.curation import URL_RE, SourceError, apply_corrections, date_problem, write_csv
+from civicspace.curation import SourceError, apply_corrections
 
 HERE = Path(__file__).resolve().parent
 SOURCE = HERE / "case_timelines_source.csv"
 OUTPUT = "case_timelines.csv"
-
-SOURCE_COLUMNS = [
-    "event_id", "case_id", "organisation", "iso3", "country", "date", "stage", "actor", "event",
-    "legal_basis", "sequence_note", "source_url", "source_note",
-]
-REQUIRED = ["event_id", "case_id", "organisation", "iso3", "date", "stage", "event", "source_url", "source_note"]
+RESOURCE = curation.load_resource(HERE / "resource.json")
+#: Columns this script computes; ``country`` may be left empty in the source (it is recomputed).
+DERIVED = ("year", "stage_rank")
+OPTIONAL = ("country",)
 STAGES = ["administrative pressure", "informational isolation", "legal stigma", "criminal liability"]
 RANK = {stage: i for i, stage in enumerate(STAGES, start=1)}
 
@@ -62,11 +62,6 @@ CORRECTIONS: dict[str, dict[str, tuple[str, str]]] = {
 }
 
 CASE_ID_RE = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
-
-OUTPUT_COLUMNS = [
-    "case_id", "event_id", "organisation", "iso3", "country", "date", "year", "stage", "stage_rank",
-    "actor", "event", "legal_basis", "sequence_note", "source_url", "source_note",
-]
 
 
 def ladder_exceptions(rows: list[dict[str, str]]) -> set[int]:
@@ -88,75 +83,28 @@ def ladder_exceptions(rows: list[dict[str, str]]) -> set[int]:
 
 def read_source(path: Path | str = SOURCE) -> list[dict[str, str]]:
     """Read and check the source table; return its rows (raises SourceError listing every problem)."""
-    path = Path(path)
-    problems: list[str] = []
-
-    def bad(row: int, column: str, message: str) -> None:
-        problems.append(f"{path}, row {row}, column '{column}': {message}")
-
-    with open(path, encoding="utf-8", newline="") as fh:
-        reader = csv.reader(fh, strict=True)
-        try:
-            table = list(reader)
-        except csv.Error as exc:
-            raise SourceError([f"{path}, row {reader.line_num}: broken CSV quoting: {exc}"]) from None
-    if not table or table[0] != SOURCE_COLUMNS:
-        raise SourceError([f"{path}, row 1 (header): expected the columns {SOURCE_COLUMNS}, found {table[0] if table else []}"])
-
-    rows: list[dict[str, str]] = []
-    line_of: list[int] = []
+    table = curation.read_source(path, RESOURCE, derived=DERIVED, optional=OPTIONAL)
+    bad, rows, line_of = table.bad, table.rows, table.lines
     first_seen: dict[tuple[str, ...], int] = {}
     case_facts: dict[str, tuple[str, str, int]] = {}
-    for i, cells in enumerate(table[1:], start=2):
-        if len(cells) != len(SOURCE_COLUMNS):
-            problems.append(f"{path}, row {i}: has {len(cells)} cells, the header has {len(SOURCE_COLUMNS)}")
-            continue
-        row = dict(zip(SOURCE_COLUMNS, cells))
-        for column, value in row.items():
-            if value != value.strip():
-                bad(i, column, "value has leading or trailing spaces")
-        for column in REQUIRED:
-            if not row[column].strip():
-                bad(i, column, "value is missing but required")
-
-        if row["case_id"] and not CASE_ID_RE.match(row["case_id"]):
-            bad(i, "case_id", f"value {row['case_id']!r} is not lower-case words joined by hyphens")
+    for i, row in table:
         if row["event_id"] and row["case_id"] and row["date"]:
             expected = f"{row['case_id']}-{row['date'][:4]}-"
             if not (row["event_id"].startswith(expected) and CASE_ID_RE.match(row["event_id"])):
                 bad(i, "event_id", f"value {row['event_id']!r} does not have the form {expected}<words-with-hyphens>")
-
         if row["iso3"] and not is_known(row["iso3"]):
             bad(i, "iso3", f"value {row['iso3']!r} is not a known ISO 3166-1 alpha-3 code (civicspace.countries.is_known)")
-
-        if row["date"]:
-            problem = date_problem(row["date"])
-            if problem:
-                bad(i, "date", problem)
-                row["date"] = ""
-
-        if row["stage"] and row["stage"] not in STAGES:
-            bad(i, "stage", f"value {row['stage']!r} is not one of the allowed values {STAGES}")
-            row["stage"] = ""
-
-        if row["source_url"] and not URL_RE.match(row["source_url"]):
-            bad(i, "source_url", f"value {row['source_url']!r} is not an http(s) address")
-
         if row["case_id"] and row["organisation"] and row["iso3"]:
             facts = case_facts.setdefault(row["case_id"], (row["organisation"], row["iso3"], i))
             if row["organisation"] != facts[0]:
                 bad(i, "organisation", f"value {row['organisation']!r} differs from {facts[0]!r} given for case {row['case_id']!r} at row {facts[2]}")
             if row["iso3"] != facts[1]:
                 bad(i, "iso3", f"value {row['iso3']!r} differs from {facts[1]!r} given for case {row['case_id']!r} at row {facts[2]}")
-
-        for key, column in (((row["event_id"],), "event_id"), ((row["case_id"], row["date"], row["event"].casefold()), "event")):
-            if not all(key):
-                continue
-            seen = first_seen.setdefault((column, *key), i)
+        key = (row["case_id"], row["date"], row["event"].casefold())
+        if all(key):
+            seen = first_seen.setdefault(key, i)
             if seen != i:
-                bad(i, column, f"duplicate {column} (first at row {seen})")
-        rows.append(row)
-        line_of.append(i)
+                bad(i, "event", f"duplicate event (first at row {seen})")
 
     # The ladder rule, checked only on rows whose case, date and stage are usable.
     usable = [k for k, r in enumerate(rows) if r["case_id"] and r["date"] and r["stage"]]
@@ -168,9 +116,7 @@ def read_source(path: Path | str = SOURCE) -> list[dict[str, str]]:
         if k not in exceptions and row["sequence_note"]:
             bad(i, "sequence_note", "only an event that breaks the ladder order takes a note here (this one keeps to it)")
 
-    if problems:
-        raise SourceError(problems)
-    return rows
+    return table.checked()
 
 
 def tidy(rows: list[dict[str, str]]) -> list[dict[str, str]]:
@@ -197,20 +143,15 @@ def tidy(rows: list[dict[str, str]]) -> list[dict[str, str]]:
             }
         )
     out.sort(key=lambda r: (r["case_id"], r["date"], int(r["stage_rank"]), r["event_id"]))
-    assert list(out[0]) == OUTPUT_COLUMNS
     return out
-
-
-def write(path: Path, rows: list[dict[str, str]]) -> None:
-    write_csv(path, rows, OUTPUT_COLUMNS)
 
 
 def main(out_dir: Path = HERE) -> None:
     try:
         rows = tidy(read_source(SOURCE))
+        curation.write_checked(out_dir / OUTPUT, rows, RESOURCE)
     except SourceError as err:
         raise SystemExit(str(err)) from None
-    write(out_dir / OUTPUT, rows)
     print(f"wrote {len(rows)} rows ({len({r['case_id'] for r in rows})} cases) to {out_dir / OUTPUT}")
 
 

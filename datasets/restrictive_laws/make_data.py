@@ -11,7 +11,9 @@ folder given as the first argument):
 - ``year_adopted`` is the year of ``date_adopted``;
 - rows are sorted by date adopted, country code and event id.
 
-Any problem in the source stops the script with a message naming the file, the row
+Every cell is checked against the schema in resource.json (types, required values,
+allowed values, patterns, ranges, unique ids); this script adds the rules that compare
+columns or rows. Any problem in the source stops the script with a message naming the file, the row
 (spreadsheet numbering: the header is row 1) and the column.
 
 Run from the repository root:  python datasets/restrictive_laws/make_data.py
@@ -20,38 +22,31 @@ The committed CSV is a frozen snapshot: rebuild it deliberately, in its own comm
 
 from __future__ import annotations
 
-import csv
 import re
 import sys
 from pathlib import Path
 
+from civicspace import curation
 from civicspace.countries import country_name, is_known
-from civicspace.curation import URL_RE, SourceError, apply_corrections, date_problem, write_csv
+from civicspace.curation import SourceError, apply_corrections
 
 HERE = Path(__file__).resolve().parent
 SOURCE = HERE / "restrictive_laws_source.csv"
 OUTPUT = "restrictive_laws.csv"
-
-SOURCE_COLUMNS = [
-    "event_id", "iso3", "country", "title", "number", "date_adopted", "date_in_force", "date_note",
-    "type", "targets", "fate", "fate_date", "fate_note", "source_url", "source_note",
-]
-REQUIRED = ["event_id", "iso3", "title", "date_adopted", "date_note", "type", "source_url", "source_note"]
-
-TYPES = [
-    "foreign agent", "undesirable organisation", "foreign funding", "registration",
-    "AML-CFT measure", "sovereignty protection", "other",
-]
+RESOURCE = curation.load_resource(HERE / "resource.json")
+#: Columns this script computes; ``country`` may be left empty in the source (it is recomputed).
+DERIVED = ("year_adopted", "target_stigma", "target_admin_burden", "target_criminalisation")
+OPTIONAL = ("country",)
 # The three targets of the course's model, in their fixed order, and their boolean columns.
 TARGETS = {
     "stigma": "target_stigma",
     "administrative burden": "target_admin_burden",
     "criminalisation": "target_criminalisation",
 }
-FATES = ["in force", "amended", "repealed", "suspended"]
 # A later fate other than "in force" is an event, so it needs its date.
 FATES_WITH_DATE = {"amended", "repealed", "suspended"}
-FIRST_YEAR, LAST_YEAR = 2012, 2025
+_YEAR = next(f for f in RESOURCE["schema"]["fields"] if f["name"] == "year_adopted")["constraints"]
+FIRST_YEAR, LAST_YEAR = _YEAR["minimum"], _YEAR["maximum"]
 
 # Documented corrections applied on top of the hand-kept source table (see README, "Corrections").
 # Each entry: event_id -> {column: (value expected in the source, corrected value)}. The expected
@@ -101,12 +96,6 @@ CORRECTIONS: dict[str, dict[str, tuple[str, str]]] = {
 
 EVENT_ID_RE = re.compile(r"^([a-z]{3})-(\d{4})-[a-z0-9]+(-[a-z0-9]+)*$")
 
-OUTPUT_COLUMNS = [
-    "event_id", "iso3", "country", "title", "number", "type", "date_adopted", "year_adopted",
-    "date_in_force", "date_note", "target_stigma", "target_admin_burden", "target_criminalisation",
-    "targets", "fate", "fate_date", "fate_note", "source_url", "source_note",
-]
-
 
 def is_before(later: str, earlier: str) -> bool:
     """True if partial ISO date ``later`` is certainly earlier than ``earlier``.
@@ -119,52 +108,19 @@ def is_before(later: str, earlier: str) -> bool:
 
 def read_source(path: Path | str = SOURCE) -> list[dict[str, str]]:
     """Read and check the source table; return its rows (raises SourceError listing every problem)."""
-    path = Path(path)
-    problems: list[str] = []
-
-    def bad(row: int, column: str, message: str) -> None:
-        problems.append(f"{path}, row {row}, column '{column}': {message}")
-
-    with open(path, encoding="utf-8", newline="") as fh:
-        reader = csv.reader(fh, strict=True)
-        try:
-            table = list(reader)
-        except csv.Error as exc:
-            raise SourceError([f"{path}, row {reader.line_num}: broken CSV quoting: {exc}"]) from None
-    if not table or table[0] != SOURCE_COLUMNS:
-        raise SourceError([f"{path}, row 1 (header): expected the columns {SOURCE_COLUMNS}, found {table[0] if table else []}"])
-
-    rows: list[dict[str, str]] = []
+    table = curation.read_source(path, RESOURCE, derived=DERIVED, optional=OPTIONAL)
+    bad = table.bad
     first_seen: dict[tuple[str, str], int] = {}
-    for i, cells in enumerate(table[1:], start=2):
-        if len(cells) != len(SOURCE_COLUMNS):
-            problems.append(f"{path}, row {i}: has {len(cells)} cells, the header has {len(SOURCE_COLUMNS)}")
-            continue
-        row = dict(zip(SOURCE_COLUMNS, cells))
-        for column, value in row.items():
-            if value != value.strip():
-                bad(i, column, "value has leading or trailing spaces")
-        for column in REQUIRED:
-            if not row[column].strip():
-                bad(i, column, "value is missing but required")
-
+    for i, row in table:
         m = EVENT_ID_RE.match(row["event_id"])
-        if row["event_id"] and not m:
-            bad(i, "event_id", f"value {row['event_id']!r} is not of the form <iso3 in lower case>-<year>-<words-with-hyphens>")
-        elif m and m.group(1) != row["iso3"].lower():
+        if m and m.group(1) != row["iso3"].lower():
             bad(i, "event_id", f"value {row['event_id']!r} does not start with the row's iso3 {row['iso3']!r}")
-        elif m and row["date_adopted"][:4] != m.group(2):
+        elif m and row["date_adopted"] and row["date_adopted"][:4] != m.group(2):
             bad(i, "event_id", f"value {row['event_id']!r} does not carry the year of date_adopted {row['date_adopted']!r}")
 
         if row["iso3"] and not is_known(row["iso3"]):
             bad(i, "iso3", f"value {row['iso3']!r} is not a known ISO 3166-1 alpha-3 code (civicspace.countries.is_known)")
 
-        for column in ("date_adopted", "date_in_force", "fate_date"):
-            if row[column]:
-                problem = date_problem(row[column])
-                if problem:
-                    bad(i, column, problem)
-                    row[column] = ""  # do not compare a broken date below
         adopted = row["date_adopted"]
         if adopted and not FIRST_YEAR <= int(adopted[:4]) <= LAST_YEAR:
             bad(i, "date_adopted", f"value {adopted!r} is outside the table's period {FIRST_YEAR}-{LAST_YEAR}")
@@ -173,38 +129,22 @@ def read_source(path: Path | str = SOURCE) -> list[dict[str, str]]:
         if adopted and row["fate_date"] and is_before(row["fate_date"], adopted):
             bad(i, "fate_date", f"value {row['fate_date']!r} is before date_adopted {adopted!r}")
 
-        if row["type"] and row["type"] not in TYPES:
-            bad(i, "type", f"value {row['type']!r} is not one of the allowed values {TYPES}")
-
         if row["targets"]:
             items = row["targets"].split(";")
-            unknown = [t for t in items if t not in TARGETS]
-            if unknown:
-                bad(i, "targets", f"value(s) {unknown} not among the allowed targets {list(TARGETS)} (separate them with ';')")
-            elif items != [t for t in TARGETS if t in items]:
+            if items != [t for t in TARGETS if t in items]:
                 bad(i, "targets", f"value {row['targets']!r} repeats a target or breaks the fixed order {list(TARGETS)}")
 
-        if row["fate"] and row["fate"] not in FATES:
-            bad(i, "fate", f"value {row['fate']!r} is not one of the allowed values {FATES} (or empty)")
         if row["fate"] in FATES_WITH_DATE and not row["fate_date"]:
             bad(i, "fate_date", f"value is missing but required when fate is {row['fate']!r}")
         if row["fate_date"] and row["fate"] not in FATES_WITH_DATE:
             bad(i, "fate_date", f"a date is given but fate is {row['fate']!r}, not one of {sorted(FATES_WITH_DATE)}")
 
-        if row["source_url"] and not URL_RE.match(row["source_url"]):
-            bad(i, "source_url", f"value {row['source_url']!r} is not an http(s) address")
-
-        for key, column in (((row["event_id"],), "event_id"), ((row["iso3"], row["title"].casefold()), "title")):
-            if not all(key):
-                continue
-            seen = first_seen.setdefault((column, *key), i)
+        key = (row["iso3"], row["title"].casefold())
+        if all(key):
+            seen = first_seen.setdefault(key, i)
             if seen != i:
-                bad(i, column, f"duplicate {column} (first at row {seen})")
-        rows.append(row)
-
-    if problems:
-        raise SourceError(problems)
-    return rows
+                bad(i, "title", f"duplicate title (first at row {seen})")
+    return table.checked()
 
 
 def tidy(rows: list[dict[str, str]]) -> list[dict[str, str]]:
@@ -236,20 +176,15 @@ def tidy(rows: list[dict[str, str]]) -> list[dict[str, str]]:
         )
         out.append(tidy_row)
     out.sort(key=lambda r: (r["date_adopted"], r["iso3"], r["event_id"]))
-    assert list(out[0]) == OUTPUT_COLUMNS
     return out
-
-
-def write(path: Path, rows: list[dict[str, str]]) -> None:
-    write_csv(path, rows, OUTPUT_COLUMNS)
 
 
 def main(out_dir: Path = HERE) -> None:
     try:
         rows = tidy(read_source(SOURCE))
+        curation.write_checked(out_dir / OUTPUT, rows, RESOURCE)
     except SourceError as err:
         raise SystemExit(str(err)) from None
-    write(out_dir / OUTPUT, rows)
     print(f"wrote {len(rows)} rows ({len({r['iso3'] for r in rows})} countries) to {out_dir / OUTPUT}")
 
 
