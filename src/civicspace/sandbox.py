@@ -14,8 +14,16 @@ student's code, runs inside a sandbox that
 - runs as an unprivileged user (uid 65534 in a user namespace: no capabilities),
   in its own PID, IPC and UTS namespaces, and dies with its parent;
 - is limited in CPU time and file size (rlimits), and in memory and number of
-  processes (a cgroup v1 ``memory`` and ``pids`` group per submission, where the
-  machine allows it).
+  processes by the first of these the host allows (:func:`limits_backend`):
+
+  1. ``cgroup2``: a group per kernel under ``/sys/fs/cgroup/civicspace`` on a cgroup v2
+     host, with ``memory.max`` (and no swap) and ``pids.max``;
+  2. ``cgroup1``: a ``memory`` and a ``pids`` group per kernel on a cgroup v1 host;
+  3. ``rlimit``: the address space of each process (RLIMIT_AS) and, unless the grader
+     runs as root (root is exempt), the processes of the grader's user (RLIMIT_NPROC).
+
+  ``CIVICSPACE_LIMITS=cgroup2|cgroup1|rlimit`` chooses one (an unavailable cgroup
+  backend is an error); :func:`describe_limits` says which limits hold and which do not.
 
 The kernel talks to nbgrader over Unix sockets (``KernelManager.transport = ipc``)
 in the runtime folder, since the sandbox has no shared network.
@@ -24,6 +32,7 @@ in the runtime folder, since the sandbox has no shared network.
 from __future__ import annotations
 
 import json
+import os
 import shutil
 import sys
 from dataclasses import dataclass
@@ -32,6 +41,9 @@ from pathlib import Path
 from .paths import repo_root
 
 CGROUP_ROOT = Path("/sys/fs/cgroup")
+BACKENDS = ("cgroup2", "cgroup1", "rlimit")
+#: Set to one of BACKENDS to choose how memory and processes are limited.
+BACKEND_ENV = "CIVICSPACE_LIMITS"
 
 
 @dataclass(frozen=True)
@@ -66,7 +78,7 @@ def readonly_paths() -> list[Path]:
     return out
 
 
-def cgroups_available() -> bool:
+def cgroup1_available() -> bool:
     """True where this process may create cgroup v1 memory and pids groups."""
     for controller in ("memory", "pids"):
         base = CGROUP_ROOT / controller
@@ -81,6 +93,61 @@ def cgroups_available() -> bool:
     return True
 
 
+def cgroup2_available() -> bool:
+    """True on a cgroup v2 host where this process may make groups with memory and pids limits.
+
+    Makes (or reuses) ``civicspace`` under the cgroup root and enables the two
+    controllers for its children; a probe child must then offer ``memory.max`` and
+    ``pids.max``.
+    """
+    if not (CGROUP_ROOT / "cgroup.controllers").is_file():
+        return False
+    base = CGROUP_ROOT / "civicspace"
+    try:
+        if not {"memory", "pids"} <= set((CGROUP_ROOT / "cgroup.subtree_control").read_text().split()):
+            (CGROUP_ROOT / "cgroup.subtree_control").write_text("+memory +pids")
+        base.mkdir(exist_ok=True)
+        (base / "cgroup.subtree_control").write_text("+memory +pids")
+        probe = base / "civicspace-probe"
+        probe.mkdir(exist_ok=True)
+        ok = (probe / "memory.max").exists() and (probe / "pids.max").exists()
+        probe.rmdir()
+        return ok
+    except OSError:
+        return False
+
+
+def limits_backend() -> str:
+    """How memory and processes are limited on this host: ``cgroup2``, ``cgroup1`` or ``rlimit``.
+
+    The first the host allows, in that order, unless ``$CIVICSPACE_LIMITS`` names one.
+    """
+    forced = os.environ.get(BACKEND_ENV, "").strip()
+    if forced:
+        if forced not in BACKENDS:
+            raise ValueError(f"{BACKEND_ENV}={forced!r}: choose one of {', '.join(BACKENDS)}")
+        if forced == "cgroup2" and not cgroup2_available():
+            raise RuntimeError(f"{BACKEND_ENV}=cgroup2, but this host offers no writable cgroup v2 memory and pids controllers")
+        if forced == "cgroup1" and not cgroup1_available():
+            raise RuntimeError(f"{BACKEND_ENV}=cgroup1, but this host offers no writable cgroup v1 memory and pids controllers")
+        return forced
+    if cgroup2_available():
+        return "cgroup2"
+    if cgroup1_available():
+        return "cgroup1"
+    return "rlimit"
+
+
+def cgroups_available() -> bool:
+    """True where memory and processes are limited per kernel by a cgroup (v2 or v1)."""
+    return limits_backend() != "rlimit"
+
+
+def _nproc_binds() -> bool:
+    """RLIMIT_NPROC does not bind root (the kernel exempts it)."""
+    return os.geteuid() != 0
+
+
 def describe_limits(limits: Limits, use_sandbox: bool = True) -> str:
     """One line saying which limits are in force for the students' kernels, and which are missing."""
     if not use_sandbox:
@@ -90,23 +157,39 @@ def describe_limits(limits: Limits, use_sandbox: bool = True) -> str:
         f"bubblewrap sandbox (no network, read-only system, own folder only); {limits.cell_timeout} s per cell, "
         f"{limits.notebook_timeout} s per submission; CPU {limits.cpu_seconds} s and files up to {limits.max_file_mb} MB (rlimits)"
     ]
-    if cgroups_available():
-        parts.append(f"memory {limits.memory_mb} MB and {limits.max_processes} processes per kernel (cgroup v1)")
+    backend = limits_backend()
+    if backend in ("cgroup2", "cgroup1"):
+        version = "v2" if backend == "cgroup2" else "v1"
+        parts.append(f"memory {limits.memory_mb} MB and {limits.max_processes} processes per kernel (cgroup {version})")
     else:
-        parts.append("MISSING: memory and process limits (no writable cgroup v1 memory and pids controllers on this host)")
+        parts.append(f"memory {limits.memory_mb} MB of address space per process (rlimit fallback: no cgroup v2 or v1 "
+                     "controllers; a kernel's children each get their own)")
+        if _nproc_binds():
+            parts.append(f"processes: at most {limits.max_processes} more for your user while a kernel runs "
+                         "(RLIMIT_NPROC, shared with your other processes)")
+        else:
+            parts.append("MISSING: process limit (RLIMIT_NPROC does not bind root; a fork bomb is stopped only by "
+                         "the per-cell time limit, which ends the kernel's PID namespace)")
     return "limits: " + "; ".join(parts)
 
 
-def cgroup_dirs(batch: str, name: str) -> list[Path]:
-    """The memory and pids cgroup folders of one kernel of a batch."""
+def cgroup_dirs(batch: str, name: str, backend: str | None = None) -> list[Path]:
+    """The cgroup folders of one kernel of a batch."""
+    backend = backend or limits_backend()
+    if backend == "cgroup2":
+        return [CGROUP_ROOT / "civicspace" / f"{batch}-{name}"]
     return [CGROUP_ROOT / c / "civicspace" / f"{batch}-{name}" for c in ("memory", "pids")]
 
 
 def memory_exceeded(batch: str, name: str) -> bool:
-    failcnt = cgroup_dirs(batch, name)[0] / "memory.failcnt"
+    """True if the kernel's cgroup hit its memory limit."""
+    group = cgroup_dirs(batch, name)[0]
     try:
-        return failcnt.read_text().strip() not in ("", "0")
-    except OSError:
+        if (group / "memory.events").exists():  # cgroup v2
+            events = dict(line.split() for line in (group / "memory.events").read_text().splitlines() if line.strip())
+            return int(events.get("oom_kill", 0)) > 0 or int(events.get("max", 0)) > 0
+        return (group / "memory.failcnt").read_text().strip() not in ("", "0")
+    except (OSError, ValueError):
         return False
 
 
@@ -212,7 +295,10 @@ def kernel_argv(runtime: Path, limits: Limits, batch: str, use_cgroups: bool) ->
         "--setenv", "MPLBACKEND", "Agg",
         "--setenv", "PYTHONNOUSERSITE", "1",
     ]
-    prlimit = ["prlimit", f"--cpu={limits.cpu_seconds}", f"--fsize={limits.max_file_mb * 1024 * 1024}", "--nofile=256", "--core=0", "--"]
+    prlimit = ["prlimit", f"--cpu={limits.cpu_seconds}", f"--fsize={limits.max_file_mb * 1024 * 1024}", "--nofile=256", "--core=0"]
+    backend = limits_backend() if use_cgroups else "rlimit"
+    if backend == "rlimit":
+        prlimit.append(f"--as={limits.memory_mb * 1024 * 1024}")
     # The grading pipeline starts each kernel with CS_KDIR (its own runtime folder: its
     # connection file and sockets; no other kernel's), CS_SHARE (the folder of the
     # socket between a submission's two kernels) and CS_CGROUP (its cgroups' name).
@@ -220,7 +306,23 @@ def kernel_argv(runtime: Path, limits: Limits, batch: str, use_cgroups: bool) ->
         'student="${CS_CGROUP:-$(basename "$(dirname "$PWD")")}"',
         f'kdir="${{CS_KDIR:-{runtime}}}"',
     ]
-    if use_cgroups:
+    if backend == "rlimit" and _nproc_binds():
+        # RLIMIT_NPROC counts all processes of the user: allow max_processes more than now.
+        lines.append(f'nproc=$(( $(ps -u "$(id -u)" -L --no-headers | wc -l) + {limits.max_processes} ))')
+    prlimit_words = " ".join(shlex.quote(a) for a in prlimit)
+    if backend == "rlimit" and _nproc_binds():
+        prlimit_words += ' --nproc="$nproc"'
+    prlimit_words += " --"
+    if backend == "cgroup2":
+        group = CGROUP_ROOT / "civicspace" / f"{batch}-"
+        lines += [
+            f'mkdir -p "{group}$student"',
+            f'echo {limits.memory_mb * 1024 * 1024} > "{group}$student/memory.max"',
+            f'if [ -e "{group}$student/memory.swap.max" ]; then echo 0 > "{group}$student/memory.swap.max"; fi',
+            f'echo {limits.max_processes} > "{group}$student/pids.max"',
+            f'echo $$ > "{group}$student/cgroup.procs"',
+        ]
+    elif backend == "cgroup1":
         mem = CGROUP_ROOT / "memory" / "civicspace" / f"{batch}-"
         pids = CGROUP_ROOT / "pids" / "civicspace" / f"{batch}-"
         lines += [
@@ -231,7 +333,7 @@ def kernel_argv(runtime: Path, limits: Limits, batch: str, use_cgroups: bool) ->
             f'echo $$ > "{pids}$student/cgroup.procs"',
         ]
     lines.append(
-        "exec " + " ".join(shlex.quote(a) for a in prlimit + bwrap_args)
+        "exec " + prlimit_words + " " + " ".join(shlex.quote(a) for a in bwrap_args)
         + ' --bind "$kdir" "$kdir" ${CS_SHARE:+--bind "$CS_SHARE" "$CS_SHARE"}'
         + ' --bind "$PWD" "$PWD" --chdir "$PWD" "$@"'
     )
