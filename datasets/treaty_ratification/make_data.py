@@ -72,6 +72,12 @@ STATUS_FIXES = {
     ("iccpr", "TV"): "no action",
     ("icescr", "TV"): "no action",
     ("iccpr", "SB"): "no action",
+    # The same carry-over, coded with contradictory flags (party 1 and no action 1):
+    # Brunei Darussalam is not a party to ICERD (at its first universal periodic review,
+    # 2010 in datasets/upr_recommendations, six states recommended that it ratify or
+    # accede to ICERD; Malay Mail, 22 Nov 2018, counts it among the states that have not
+    # joined). Corrected to "no action".
+    ("icerd", "BN"): "no action",
 }
 
 # Rows that are not UN member states: dropped (see README.md). The same file
