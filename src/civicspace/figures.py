@@ -163,3 +163,107 @@ def ratification_map_by_year(df: pd.DataFrame, treaty: str, years: Iterable[int]
     ]
     fig.update_layout(layout)
     return fig
+
+
+# ---------------------------------------------------------------- chapter 1: which provision protects it?
+#
+# The texts are laid out as one left-aligned annotation (no trace): the page then needs no
+# plotly.js trace module beyond those of the chapter's maps and charts.
+
+_SHORT_NAMES = {
+    "Universal Declaration of Human Rights": "UDHR",
+    "International Covenant on Civil and Political Rights": "ICCPR",
+    "Declaration on Human Rights Defenders": "1998 Declaration",
+}
+_WRAP = 78  # characters per line: plotly does not wrap annotation text
+
+
+def _wrapped(text: str, width: int = _WRAP) -> str:
+    import html
+    import textwrap
+
+    return "<br>".join(html.escape(line, quote=False) for line in textwrap.wrap(text, width))
+
+
+def _provision_text(scenario: str) -> str:
+    """The text block for one scenario: situation, each provision with its quote, the limitation clause, why."""
+    found = tr._scenario_provisions(scenario)
+    blocks = [f"<i>{_wrapped(found['situation'])}</i>"]
+    for p in found["provisions"]:
+        kind = "treaty, binding on its parties" if p["treaty"] else "declaration, not a treaty"
+        blocks.append(
+            f"<b>{_SHORT_NAMES[p['instrument']]} {p['article']}</b> ({kind})<br>{_wrapped('“' + p['text'] + '”')}"
+        )
+    if found["restriction"]:
+        clause = ("<b>Limitation clause (ICCPR art. 22(2)): engaged.</b><br>"
+                  + _wrapped("The situation is a state measure that restricts the association: under the ICCPR "
+                             "it is lawful only if it is prescribed by law, pursues a listed aim and is necessary "
+                             "in a democratic society."))
+    else:
+        clause = ("<b>Limitation clause (ICCPR art. 22(2)): not engaged.</b><br>"
+                  + _wrapped("No state measure restricting the association is described."))
+    blocks += [clause, f"<b>Why:</b> {_wrapped(found['note'], _WRAP - 6)}"]
+    return "<br><br>".join(blocks)
+
+
+def _text_height(text: str, top: int) -> int:
+    """Figure height (px) that shows a 13 px annotation of ``text`` whole below a top margin of ``top``."""
+    return top + int(17.5 * (text.count("<br>") + 1)) + 30
+
+
+def _provision_title(scenario: str) -> str:
+    return f"Which provision protects it? {tr._scenario_provisions(scenario)['label']}"
+
+
+def provision_figure(scenario: str) -> go.Figure:
+    """The provisions of chapter 1 that protect the activity in ``scenario``, with their quoted text.
+
+    ``scenario`` is a key of :data:`civicspace.treaties.SCENARIOS`. Below the quotes, the
+    figure says whether the situation is a restriction that the three conditions of
+    ICCPR art. 22(2) must justify, and why. The text is one annotation (``layout.annotations[0]``).
+    """
+    found = tr._scenario_provisions(scenario)
+    ids = ", ".join(p["id"] for p in found["provisions"])
+    fig = go.Figure()
+    layout = _base_layout(
+        _provision_title(scenario),
+        f"The provisions that protect the situation '{found['situation']}' ({ids}), with their text as quoted "
+        f"in chapter 1; the limitation clause of ICCPR art. 22(2) is "
+        f"{'engaged' if found['restriction'] else 'not engaged'}.",
+        height=_text_height(_provision_text(scenario), 60),
+    )
+    layout.update(
+        xaxis={"visible": False, "range": [0, 1], "fixedrange": True},
+        yaxis={"visible": False, "range": [0, 1], "fixedrange": True},
+        annotations=[{"text": _provision_text(scenario), "showarrow": False, "align": "left",
+                      "x": 0, "y": 1, "xref": "paper", "yref": "paper", "xanchor": "left", "yanchor": "top",
+                      "font": {"size": 13}}],
+        margin={"l": 10, "r": 10, "t": 60, "b": 10},
+    )
+    fig.update_layout(layout)
+    return fig
+
+
+def provision_explorer_figure(scenarios: Sequence[str] | None = None) -> go.Figure:
+    """:func:`provision_figure` with a menu of situations: the book's static-but-interactive version.
+
+    One menu entry per scenario (all of :data:`civicspace.treaties.SCENARIOS` by default);
+    each replaces the text and the title with values computed when the book is built.
+    """
+    keys = list(scenarios) if scenarios is not None else list(tr.SCENARIOS)
+    fig = provision_figure(keys[0])
+    buttons = [
+        {"label": tr._scenario_provisions(key)["label"], "method": "relayout",
+         "args": [{"annotations[0].text": _provision_text(key), "title.text": _provision_title(key)}]}
+        for key in keys
+    ]
+    fig.update_layout(
+        meta={"alt": f"The provisions quoted in chapter 1 that protect a situation an NGO may face, with a menu "
+                     f"of {len(keys)} situations ({', '.join(tr.SCENARIOS[k]['label'] for k in keys)}); for "
+                     f"each, the quoted text and whether ICCPR art. 22(2) is engaged."},
+        updatemenus=[{"type": "dropdown", "buttons": buttons, "active": 0, "showactive": True,
+                      "x": 0, "xanchor": "left", "y": 1.0, "yanchor": "bottom", "pad": {"b": 8}}],
+        margin={"l": 10, "r": 10, "t": 110, "b": 10},
+        height=max(_text_height(_provision_text(key), 110) for key in keys),
+    )
+    return fig

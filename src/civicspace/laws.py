@@ -364,6 +364,192 @@ def repression_change_figure(change: pd.DataFrame) -> go.Figure:
     return fig
 
 
+# ---------------------------------------------------------------- law → type and targets
+
+
+def classify_law(laws: pd.DataFrame, event_id: str) -> dict:
+    """The type and targets that the law-event table codes for one law (chapter 5's classifier).
+
+    Returns a dict with the law's ``event_id``, ``country``, ``title``, ``date_adopted``,
+    ``type`` (its main mechanism, one of :data:`TYPE_ORDER`) and ``targets``: the
+    readable names of the targets it pursues, in the order of :data:`TARGETS` (an empty
+    list for the liberalising Ethiopian row). ``missing`` lists the targets whose cell
+    is empty, if any, so that "not coded" is never read as "not pursued".
+
+    The table codes *what* a law does to an organisation (stigma, administrative burden,
+    criminalisation); it has no field for *whom* a law reaches (NGOs, media,
+    individuals), which only the titles and notes describe, so the function does not
+    return one. It reads the coding of a law in the table; it cannot classify a law
+    that is not in it.
+    """
+    match = laws[laws["event_id"].astype(str) == event_id]
+    if match.empty:
+        raise ValueError(f"no law with event_id {event_id!r} in the law-event table")
+    if len(match) > 1:
+        raise ValueError(f"event_id {event_id!r} appears in {len(match)} rows of the law-event table")
+    row = match.iloc[0]
+    law_type = str(row["type"])
+    if law_type not in TYPE_ORDER:
+        raise ValueError(f"law {event_id!r}: unknown type {law_type!r}; known: {', '.join(TYPE_ORDER)}")
+    targets, missing = [], []
+    for column, name in TARGETS.items():
+        value = row[column]
+        if pd.isna(value):
+            missing.append(name)
+        elif bool(value):
+            targets.append(name)
+    return {
+        "event_id": event_id,
+        "country": str(row["country"]),
+        "title": str(row["title"]),
+        "date_adopted": str(row["date_adopted"]),
+        "type": law_type,
+        "targets": targets,
+        "missing": missing,
+    }
+
+
+def _law_label(law: dict, width: int = 46) -> str:
+    """A short menu label: country, date and the start of the title."""
+    text = f"{law['country']}, {law['date_adopted']}: {law['title']}"
+    return text if len(text) <= width else text[: width - 1].rstrip() + "…"
+
+
+def _ordered_event_ids(laws: pd.DataFrame) -> list[str]:
+    """Every law of the table, by country and then date (the menu order)."""
+    rows = laws.sort_values(["country", "date_adopted", "event_id"])
+    return [str(e) for e in rows["event_id"]]
+
+
+def _classifier_points(laws: pd.DataFrame) -> pd.DataFrame:
+    """One point per law for the overview: x = year adopted, y = type row (nudged apart within a year)."""
+    rows = laws.sort_values(["date_adopted", "event_id"]).copy()
+    rows["type"] = rows["type"].astype(str)
+    rows["row"] = [len(TYPE_ORDER) - 1 - TYPE_ORDER.index(t) for t in rows["type"]]
+    rank = rows.groupby(["type", "year_adopted"], observed=True).cumcount()
+    size = rows.groupby(["type", "year_adopted"], observed=True)["event_id"].transform("size")
+    rows["y"] = rows["row"] + (rank - (size - 1) / 2) * 0.16
+    rows["x"] = rows["year_adopted"].astype(int)
+    return rows.set_index(rows["event_id"].astype(str))
+
+
+_TARGET_ON, _TARGET_OFF = OKABE_ITO[5], "#E5E5E5"
+
+
+def _classifier_update(laws: pd.DataFrame, points: pd.DataFrame, event_id: str) -> tuple[dict, str]:
+    """The highlighted point, the three target boxes and the title for one law."""
+    law = classify_law(laws, event_id)
+    on = [name in law["targets"] for name in TARGETS.values()]
+    boxes = {
+        "colors": [_TARGET_ON if o else _TARGET_OFF for o in on],
+        "text": [("✔ " if o else "— ") + name if name not in law["missing"] else f"? {name} (not coded)"
+                 for o, name in zip(on, TARGETS.values())],
+    }
+    title = f"{law['country']}, {law['date_adopted']}: {law['type']}, {len(law['targets'])} of 3 targets"
+    point = points.loc[event_id]
+    return {"x": float(point["x"]), "y": float(point["y"]), **boxes}, title
+
+
+def _classifier_traces(laws: pd.DataFrame, points: pd.DataFrame, event_id: str) -> tuple[list, str]:
+    update, title = _classifier_update(laws, points, event_id)
+    hover = [
+        f"<b>{c}, {d}</b><br>{t}<br>type: {ty}<br>targets: {tg if isinstance(tg, str) else 'none'}"
+        for c, d, t, ty, tg in zip(points["country"], points["date_adopted"], points["title"], points["type"],
+                                   points["targets"])
+    ]
+    every = go.Scatter(
+        x=points["x"].tolist(), y=points["y"].round(3).tolist(), mode="markers", name="every law in the table",
+        marker={"size": 9, "color": OKABE_ITO[0], "opacity": 0.55, "line": {"color": "white", "width": 1}},
+        text=hover, hovertemplate="%{text}<extra></extra>", xaxis="x", yaxis="y",
+    )
+    chosen = go.Scatter(
+        x=[update["x"]], y=[round(update["y"], 3)], mode="markers", name="the chosen law",
+        marker={"size": 20, "symbol": "diamond", "color": OKABE_ITO[5], "line": {"color": "black", "width": 2}},
+        hoverinfo="skip", xaxis="x", yaxis="y",
+    )
+    boxes = go.Scatter(
+        x=[0, 1, 2], y=[0, 0, 0], mode="markers+text", name="targets of the chosen law",
+        marker={"size": 24, "symbol": "square", "color": update["colors"], "line": {"color": "#999999", "width": 1}},
+        text=update["text"], textposition="bottom center", textfont={"size": 12},
+        hoverinfo="skip", xaxis="x2", yaxis="y2", showlegend=False,
+    )
+    return [every, chosen, boxes], title
+
+
+def _classifier_layout(title: str, alt: str) -> dict:
+    layout = _base_layout(title, alt, height=600)
+    n = len(TYPE_ORDER)
+    layout.update(
+        xaxis={"domain": [0, 1], "title": "Year adopted", "dtick": 1, "tickangle": -45,
+               "range": [FIRST_YEAR - 0.7, LAST_YEAR + 0.7]},
+        yaxis={"domain": [0, 0.72], "tickvals": list(range(n)), "ticktext": TYPE_ORDER[::-1],
+               "range": [-0.6, n - 0.4], "title": ""},
+        xaxis2={"domain": [0, 1], "range": [-0.6, 2.6], "visible": False, "fixedrange": True, "anchor": "y2"},
+        yaxis2={"domain": [0.8, 0.97], "range": [-1.2, 0.5], "visible": False, "fixedrange": True, "anchor": "x2"},
+        legend={"orientation": "h", "x": 0, "y": 0.74, "xanchor": "left", "yanchor": "bottom"},
+        margin={"l": 10, "r": 10, "t": 110, "b": 10},
+        annotations=[{"text": "<b>Targets of the chosen law</b> (filled: pursued, as the table codes it)",
+                      "showarrow": False, "x": 0, "y": 1.0, "xref": "paper", "yref": "paper", "xanchor": "left",
+                      "yanchor": "bottom", "font": {"size": 13}}],
+    )
+    return layout
+
+
+def law_classifier_figure(laws: pd.DataFrame, event_id: str) -> go.Figure:
+    """Chapter 5's classifier: one law's type and targets, highlighted among every law of the table.
+
+    Left, every law of ``laws`` by year adopted (across) and type (down), with the law
+    ``event_id`` marked by a large diamond; right, its three targets (filled = pursued,
+    as the table codes them, see :func:`classify_law`). The title states both.
+    """
+    points = _classifier_points(laws)
+    traces, title = _classifier_traces(laws, points, event_id)
+    law = classify_law(laws, event_id)
+    fig = go.Figure(traces)
+    fig.update_layout(_classifier_layout(
+        title,
+        f"Scatter chart of the {len(points)} laws of the course table by year adopted and type, with the law "
+        f"'{law['title']}' ({law['country']}, {law['date_adopted']}) highlighted, and beside it the three targets, "
+        f"of which it pursues: {', '.join(law['targets']) or 'none'}.",
+    ))
+    return fig
+
+
+def law_classifier_by_law(laws: pd.DataFrame, first: str = "rus-2012-foreign-agents") -> go.Figure:
+    """:func:`law_classifier_figure` with a menu of every law: the book's static-but-interactive version.
+
+    One menu entry per law (by country, then date); each moves the diamond, recolours
+    the three target boxes and retitles the chart, computed when the book is built.
+    """
+    order = _ordered_event_ids(laws)
+    if first not in order:
+        raise ValueError(f"no law with event_id {first!r} in the law-event table")
+    points = _classifier_points(laws)
+    fig = law_classifier_figure(laws, first)
+    buttons = []
+    for event_id in order:
+        update, title = _classifier_update(laws, points, event_id)
+        # One click moves the diamond (trace 1) and recolours and relabels the target boxes (trace 2).
+        buttons.append({
+            "label": _law_label(classify_law(laws, event_id)), "method": "update",
+            "args": [{"x": [[update["x"]], [0, 1, 2]], "y": [[round(update["y"], 3)], [0, 0, 0]],
+                      "marker.color": [OKABE_ITO[5], update["colors"]], "text": [[""], update["text"]]},
+                     {"title.text": title}, [1, 2]],
+        })
+    fig.update_layout(
+        meta={"alt": f"Scatter chart of the {len(points)} laws of the course table by year adopted and type, with a "
+                     f"menu to choose one law: the chosen law is highlighted and its three targets (stigma, "
+                     f"administrative burden, criminalisation) are shown beside the chart; it opens on "
+                     f"{_law_label(classify_law(laws, first))}."},
+        # The menu starts at the left edge of the figure, not of the plot area (which the type labels push right).
+        updatemenus=[{"type": "dropdown", "buttons": buttons, "active": order.index(first), "showactive": True,
+                      "x": -0.4, "xanchor": "left", "y": 1.0, "yanchor": "bottom", "pad": {"b": 30}}],
+        margin={"l": 10, "r": 10, "t": 140, "b": 10},
+        height=640,
+    )
+    return fig
+
+
 # ---------------------------------------------------------------- widget
 
 
@@ -397,3 +583,29 @@ class LawDiffusionExplorer(LiveFigure):
 def law_diffusion_explorer(laws: pd.DataFrame, year: int = LAST_YEAR, law_type: str = LawDiffusionExplorer.ALL):
     """Return the live diffusion explorer for the law-event table ``laws``."""
     return LawDiffusionExplorer(laws, year=year, law_type=law_type)
+
+
+class LawClassifier(LiveFigure):
+    """A menu of laws over :func:`law_classifier_figure` (chapter 5: law → type and targets).
+
+    ``current_figure`` holds the figure for the chosen law and ``current_law`` the dict
+    of :func:`classify_law` (the tests read both).
+    """
+
+    def __init__(self, laws: pd.DataFrame, event_id: str = "rus-2012-foreign-agents"):
+        self.laws = laws
+        options = [(_law_label(classify_law(laws, e)), e) for e in _ordered_event_ids(laws)]
+        self.law = widgets.Dropdown(options=options, value=event_id, description="Law",
+                                    layout=widgets.Layout(width="560px"))
+        self.current_law = None
+        super().__init__([self.law], controls=(self.law,))
+
+    def figure(self):
+        """The classifier figure for the chosen law."""
+        self.current_law = classify_law(self.laws, self.law.value)
+        return law_classifier_figure(self.laws, self.law.value)
+
+
+def law_classifier(laws: pd.DataFrame, event_id: str = "rus-2012-foreign-agents") -> LawClassifier:
+    """Return the live law classifier for the law-event table ``laws``."""
+    return LawClassifier(laws, event_id=event_id)

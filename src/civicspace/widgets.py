@@ -72,3 +72,27 @@ class RatificationExplorer(LiveFigure):
 def ratification_explorer(df: pd.DataFrame, treaty: str = "ICCPR", year: int = 2022) -> RatificationExplorer:
     """Return the live ratification explorer for the treaty table ``df``."""
     return RatificationExplorer(df, treaty=treaty, year=year)
+
+
+class ProvisionExplorer(LiveFigure):
+    """A menu of situations over :func:`figures.provision_figure` (chapter 1: which provision protects it?).
+
+    ``current_figure`` holds the table for the current situation (the tests read it).
+    """
+
+    def __init__(self, scenario: str = "founding"):
+        from . import treaties
+
+        options = [(entry["label"], key) for key, entry in treaties.SCENARIOS.items()]
+        self.scenario = widgets.Dropdown(options=options, value=scenario, description="Situation",
+                                         layout=widgets.Layout(width="420px"))
+        super().__init__([self.scenario], controls=(self.scenario,))
+
+    def figure(self):
+        """The table for the current situation."""
+        return figures.provision_figure(self.scenario.value)
+
+
+def provision_explorer(scenario: str = "founding") -> ProvisionExplorer:
+    """Return the live "which provision protects it?" explorer of chapter 1."""
+    return ProvisionExplorer(scenario=scenario)
