@@ -39,6 +39,8 @@ $(STAMP): $(LOCK) pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r $(LOCK)
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check --no-deps --no-build-isolation -e .
+	$(BIN)/python -m civicspace.sphinxext
+	$(BIN)/python -m civicspace.jupyter_offline install
 	touch $(STAMP)
 
 book: $(STAMP)

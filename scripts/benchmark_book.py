@@ -10,11 +10,21 @@ at work), then measures every page of that build:
 - own bytes: the page's HTML plus files only it uses outside _static/ (images,
   downloads); the site-wide assets in _static/ (plotly.js, theme, fonts) are
   fetched once and cached, and are reported as one total;
-- time until every figure on the page is drawn, in headless Chromium with a cold
-  cache and the network cut, from navigation start.
+- in headless Chromium with a cold cache and the network cut, from navigation
+  start (median of three loads of each page): the theme-only page's load time
+  (the intro: no figure, no plotly.js); for each chapter page, the time until its
+  first figure is drawn, and until all its figures are drawn when the page is
+  scrolled through figure by figure (figures are drawn as they come near the
+  viewport), and the JavaScript bytes the page parses (its plotly.js bundle and
+  the other scripts).
 
 Goals (issue 8): no-op rebuild <= 15% of a clean build; median chapter page
-<= 300 KB of own bytes; every page's figures drawn within 2 s.
+<= 300 KB of own bytes. Goals (issue 19), for the median chapter page: first
+figure within 1.3 x the theme-only page's load time; plotly.js bytes less than a
+third of the full plotly.min.js.
+
+    .venv/bin/python scripts/benchmark_book.py                    # build, then measure
+    .venv/bin/python scripts/benchmark_book.py --html _build/html  # measure a built site only
 """
 
 from __future__ import annotations
@@ -70,7 +80,54 @@ def own_bytes(page: Path, html: Path) -> int:
     return total
 
 
-def draw_times(html: Path) -> dict[str, float]:
+THEME_ONLY = "book/intro.html"
+REPEATS = 3
+
+# Recorded from navigation start: when each figure gets data-cs-drawn="true".
+RECORD_DRAWN = """
+window.csDrawnAt = [];
+new MutationObserver(function (records) {
+  records.forEach(function (r) {
+    if (r.attributeName === 'data-cs-drawn' && r.target.getAttribute('data-cs-drawn') === 'true') {
+      window.csDrawnAt.push(performance.now());
+    }
+  });
+}).observe(document, {attributes: true, subtree: true, attributeFilter: ['data-cs-drawn']});
+"""
+TARGETS = "document.querySelectorAll('.cs-plotly-target')"
+SCRIPT_BYTES = """() => performance.getEntriesByType('resource')
+  .filter(e => e.initiatorType === 'script' || /\\.js([?#]|$)/.test(e.name))
+  .map(e => [e.name.split('?')[0].split('/').pop(), e.decodedBodySize || e.encodedBodySize || 0])"""
+
+
+def measure_page(browser, url: str, base: str) -> dict:
+    """One cold load of url: load time, first and last figure drawn (scrolling through), script bytes.
+
+    Each figure is scrolled into view in turn (from when the HTML is parsed) and the next only
+    once it is drawn; first/all: when the first/last figure was drawn."""
+    context = browser.new_context(viewport={"width": 1280, "height": 900})  # cold cache
+    page = context.new_page()
+    page.route("**/*", lambda r: r.continue_() if r.request.url.startswith(base) else r.abort())
+    page.add_init_script(RECORD_DRAWN)
+    # The reader scrolls as soon as the page's HTML is parsed: to each figure in turn.
+    page.goto(url, wait_until="domcontentloaded")
+    n = page.evaluate(f"{TARGETS}.length")
+    result = {"figures": n}
+    if n:
+        for i in range(n):
+            page.evaluate(f"i => {TARGETS}[i].scrollIntoView({{block: 'center'}})", i)
+            page.wait_for_function(f"i => {TARGETS}[i].getAttribute('data-cs-drawn') === 'true'", arg=i, timeout=60_000)
+        drawn = page.evaluate("window.csDrawnAt")
+        result["first"], result["all"] = min(drawn) / 1000, max(drawn) / 1000
+    page.wait_for_load_state("load")
+    result["load"] = page.evaluate("performance.getEntriesByType('navigation')[0].loadEventEnd") / 1000
+    result["scripts"] = dict(page.evaluate(SCRIPT_BYTES))
+    context.close()
+    return result
+
+
+def browser_figures(html: Path) -> dict[str, dict]:
+    """Median of REPEATS cold loads of the theme-only page and of every page with figures."""
     from playwright.sync_api import sync_playwright
 
     class Quiet(http.server.SimpleHTTPRequestHandler):
@@ -81,30 +138,69 @@ def draw_times(html: Path) -> dict[str, float]:
     threading.Thread(target=server.serve_forever, daemon=True).start()
     base = f"http://127.0.0.1:{server.server_address[1]}/"
     chromium = shutil.which("chromium") or shutil.which("chromium-browser")
-    times = {}
+    figures = {}
     with sync_playwright() as pw:
         browser = pw.chromium.launch(executable_path=chromium, args=["--no-sandbox", "--disable-gpu", "--disable-background-networking"])
         for page_path in pages(html):
             rel = str(page_path.relative_to(html))
-            if re.search(r'http-equiv="refresh"', page_path.read_text(encoding="utf-8"), re.I):
+            text = page_path.read_text(encoding="utf-8")
+            if rel != THEME_ONLY and 'class="cs-plotly-data"' not in text:
                 continue
-            context = browser.new_context()  # cold cache for every page
-            page = context.new_page()
-            page.route("**/*", lambda r: r.continue_() if r.request.url.startswith(base) else r.abort())
-            page.goto(base + rel, wait_until="domcontentloaded")
-            n = page.evaluate("document.querySelectorAll('.cs-plotly-target').length")
-            if n:
-                page.wait_for_function(
-                    "n => document.querySelectorAll('.cs-plotly-target[data-cs-drawn=true]').length === n", arg=n, timeout=60_000
-                )
-                times[rel] = page.evaluate("performance.now()") / 1000
-            context.close()
+            runs = [measure_page(browser, base + rel, base) for _ in range(REPEATS)]
+            merged = {key: statistics.median(r[key] for r in runs) for key in ("load", "first", "all") if key in runs[0]}
+            merged["figures"] = runs[0]["figures"]
+            merged["scripts"] = runs[0]["scripts"]
+            figures[rel] = merged
         browser.close()
     server.shutdown()
-    return times
+    return figures
 
 
-def main() -> None:
+def plotly_bytes(scripts: dict[str, int]) -> tuple[str, int]:
+    names = [k for k in scripts if k.startswith("plotly")]
+    return ", ".join(names) or "-", sum(scripts[k] for k in names)
+
+
+def report_speed(figures: dict[str, dict], full_plotly: int) -> None:
+    theme = figures.get(THEME_ONLY)
+    chapters = {k: v for k, v in figures.items() if k.startswith("book/chapters/") and v.get("figures")}
+    print(f"\nIn headless Chromium, cold cache, network cut; median of {REPEATS} loads per page; times from navigation start.")
+    if theme:
+        print(f"theme-only page ({THEME_ONLY}) loaded after {theme['load']:.2f} s; "
+              f"JavaScript {sum(theme['scripts'].values()) / 1e3:.0f} KB")
+    print(f"\n{'chapter page':42s} {'figs':>4s} {'load':>6s} {'first fig':>9s} {'all figs':>8s}  {'plotly.js':26s} {'plotly KB':>9s} {'other JS KB':>11s}")
+    for rel, v in chapters.items():
+        name, pbytes = plotly_bytes(v["scripts"])
+        other = sum(v["scripts"].values()) - pbytes
+        print(f"{rel:42s} {v['figures']:4d} {v['load']:5.2f}s {v['first']:8.2f}s {v['all']:7.2f}s  {name:26s} {pbytes / 1e3:9.0f} {other / 1e3:11.0f}")
+    if not chapters:
+        return
+    first = statistics.median(v["first"] for v in chapters.values())
+    allf = statistics.median(v["all"] for v in chapters.values())
+    pbytes = statistics.median(plotly_bytes(v["scripts"])[1] for v in chapters.values())
+    print(f"\nmedian chapter page: first figure {first:.2f} s, all figures {allf:.2f} s (scrolled through), "
+          f"plotly.js {pbytes / 1e6:.2f} MB")
+    if theme:
+        ratio = first / theme["load"]
+        print(f"  first figure / theme-only load = {ratio:.2f} (goal <= 1.3): {'met' if ratio <= 1.3 else 'NOT met'}")
+    share = pbytes / full_plotly
+    print(f"  plotly.js bytes / full plotly.min.js ({full_plotly / 1e6:.2f} MB) = {share:.2f} (goal < 0.33): "
+          f"{'met' if share < 1 / 3 else 'NOT met'}")
+
+
+def main(argv: list[str] | None = None) -> None:
+    import argparse
+
+    parser = argparse.ArgumentParser(description="Benchmark the online book (prints figures).")
+    parser.add_argument("--html", type=Path, help="measure this built site only (no build)")
+    args = parser.parse_args(argv)
+    sys.path.insert(0, str(ROOT / "src"))
+    from civicspace.sphinxext import plotly_js_path
+
+    full_plotly = plotly_js_path().stat().st_size
+    if args.html:
+        report_speed(browser_figures(args.html), full_plotly)
+        return
     with tempfile.TemporaryDirectory(prefix="civicspace-bench-") as tmp:
         out = Path(tmp)
         clean = build(out)
@@ -113,20 +209,18 @@ def main() -> None:
         sizes = {str(p.relative_to(html)): own_bytes(p, html) for p in pages(html)}
         chapters = {k: v for k, v in sizes.items() if k.startswith("book/chapters/")}
         shared = sum(p.stat().st_size for p in (html / "_static").rglob("*") if p.is_file())
-        drawn = draw_times(html)
+        figures = browser_figures(html)
 
     print(f"clean build            {clean:8.1f} s")
     print(f"no-op rebuild          {noop:8.1f} s   ({100 * noop / clean:.0f}% of clean; goal <= 15%)")
-    print(f"shared assets (_static) {shared / 1e6:7.2f} MB  (fetched once per reader, then cached)")
+    print(f"shared assets (_static) {shared / 1e6:7.2f} MB  (plotly.js bundles, theme, fonts; each fetched once per reader, then cached)")
     print(f"own bytes per page     median {statistics.median(sizes.values()) / 1e3:.0f} KB, max {max(sizes.values()) / 1e3:.0f} KB")
     if chapters:
         print(f"chapter pages          median {statistics.median(chapters.values()) / 1e3:.0f} KB (goal <= 300 KB), max {max(chapters.values()) / 1e3:.0f} KB")
-    print("\npage                                      own KB   figures drawn after")
+    print("\npage                                      own KB")
     for rel, size in sizes.items():
-        t = f"{drawn[rel]:.2f} s" if rel in drawn else "-"
-        print(f"{rel:42s} {size / 1e3:7.0f}   {t}")
-    if drawn:
-        print(f"\nslowest page to draw all figures: {max(drawn.values()):.2f} s (goal <= 2 s)")
+        print(f"{rel:42s} {size / 1e3:7.0f}")
+    report_speed(figures, full_plotly)
 
 
 if __name__ == "__main__":

@@ -3,8 +3,9 @@
     .venv/bin/python scripts/check_page.py _build/html book/chapters/01_foundations.html [more pages...]
 
 For each page prints: requests that tried to leave the site (blocked), JavaScript
-errors, HTTP errors, and how many plotly figures were drawn out of how many; saves
-a full-page screenshot to _build/screenshots/<page>.png and one per figure.
+errors, HTTP errors, and how many plotly figures were drawn out of how many after
+scrolling through the page (figures are drawn as they come near the viewport);
+saves a full-page screenshot to _build/screenshots/<page>.png and one per figure.
 Exit status 1 if any page has a problem. The test suite makes the same checks.
 """
 
@@ -16,6 +17,19 @@ import shutil
 import sys
 import threading
 from pathlib import Path
+
+
+TARGETS = "document.querySelectorAll('.cs-plotly-target')"
+
+
+def scroll_through(page, timeout: float = 20_000) -> None:
+    """Scroll each figure into view in turn and wait until it is drawn, as a reader
+    scrolling down the page would make it; raises playwright's TimeoutError if one is not."""
+    n = page.evaluate(f"{TARGETS}.length")
+    for i in range(n):
+        page.evaluate(f"i => {TARGETS}[i].scrollIntoView({{block: 'center'}})", i)
+        page.wait_for_function(f"i => {TARGETS}[i].getAttribute('data-cs-drawn') === 'true'", arg=i, timeout=timeout)
+    page.evaluate("window.scrollTo(0, 0)")
 
 
 def main(site: str, pages: list[str]) -> int:
@@ -46,9 +60,7 @@ def main(site: str, pages: list[str]) -> int:
             page.goto(base + rel, wait_until="load")
             n = page.evaluate("document.querySelectorAll('.cs-plotly-target').length")
             try:
-                page.wait_for_function(
-                    "n => document.querySelectorAll('.cs-plotly-target[data-cs-drawn=true]').length === n", arg=n, timeout=20_000
-                )
+                scroll_through(page)
             except Exception:
                 pass
             drawn = page.evaluate("document.querySelectorAll('.cs-plotly-target[data-cs-drawn=true]').length")

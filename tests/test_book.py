@@ -42,23 +42,85 @@ def expected_figures(doc: str) -> int:
     )
 
 
+def expected_trace_types(doc: str) -> set[str]:
+    """Trace types (frames included) of the plotly figures the chapter makes."""
+    nb = execute_chapter(doc)
+    types = set()
+    for cell in nb.cells:
+        if cell.cell_type != "code" or "skip-execution" in cell.metadata.get("tags", []):
+            continue
+        for out in cell.get("outputs", []):
+            fig = out.get("data", {}).get(PLOTLY_MIME)
+            if fig:
+                traces = list(fig.get("data", [])) + [t for f in fig.get("frames", []) for t in f.get("data", [])]
+                types |= {t.get("type", "scatter") for t in traces}
+    return types
+
+
+def plotly_scripts(html: str) -> list[str]:
+    """File names of the plotly.js scripts (full or partial bundle) a page loads."""
+    return re.findall(r'<script[^>]+src="[./]*_static/(plotly[\w.-]*\.js)[?"]', html)
+
+
 @pytest.mark.parametrize("doc", chapter_docs())
 def test_chapter_page_html_holds_its_figures_and_no_library(book_html, doc):
     html = (book_html / f"{doc}.html").read_text(encoding="utf-8")
     n = expected_figures(doc)
     assert n >= 1, f"{doc} makes no plotly figure"
     assert html.count('class="cs-plotly-data"') == n, "a figure the chapter makes is missing from the page"
-    # plotly.js is loaded once from _static, not inlined in the page.
+    # plotly.js is loaded from _static, not inlined in the page.
     assert len(html) < 1_000_000, f"{doc}.html is {len(html)} bytes: is plotly.js inlined?"
-    assert re.search(r'<script[^>]+src="[./]*_static/plotly\.min\.js', html)
+    assert plotly_scripts(html), "the page loads no plotly.js"
     # No <script src> or <link href> pointing off the site.
     for tag in re.findall(r"<(?:script|link)\b[^>]*>", html):
         assert not re.search(r'(?:src|href)="(?:https?:)?//', tag), f"external asset: {tag}"
 
 
-def _open(browser, url: str, site_url: str):
+@pytest.mark.parametrize("doc", chapter_docs())
+def test_chapter_page_loads_the_smallest_plotly_bundle_holding_its_trace_types(book_html, doc):
+    """One plotly.js per page: the smallest partial bundle of binder/js-bundles.json whose trace
+    types (checked against the real bundles in test_page_speed.py) include every trace type the
+    chapter's figures use; the full plotly.min.js only when no partial bundle holds them all."""
+    from civicspace import sphinxext
+
+    html = (book_html / f"{doc}.html").read_text(encoding="utf-8")
+    types = expected_trace_types(doc)
+    loaded = plotly_scripts(html)
+    assert len(loaded) == 1, f"{doc} loads {loaded}: exactly one plotly.js expected"
+    static = book_html / "_static"
+    assert (static / loaded[0]).is_file(), f"{doc} loads _static/{loaded[0]}, which the site does not hold"
+    covering = sorted((b for b in sphinxext.read_lock().bundles if types <= b.traces),
+                      key=lambda b: (static / b.file).stat().st_size)
+    if covering:
+        assert loaded[0] == covering[0].file, f"{doc} (trace types {sorted(types)}) loads {loaded[0]}, not {covering[0].file}"
+        assert (static / loaded[0]).stat().st_size < (static / "plotly.min.js").stat().st_size / 3
+    else:
+        assert loaded[0] == "plotly.min.js", f"no partial bundle holds {sorted(types)}, yet {doc} loads {loaded[0]}"
+
+
+def test_pages_without_figures_load_no_plotly(book_html):
+    for rel in ["book/intro.html", "book/references.html"]:
+        html = (book_html / rel).read_text(encoding="utf-8")
+        assert 'class="cs-plotly-data"' not in html
+        assert plotly_scripts(html) == [], f"{rel} has no figure but loads {plotly_scripts(html)}"
+
+
+TARGETS = "document.querySelectorAll('.cs-plotly-target')"
+
+
+def _scroll_through(page, timeout: float = 30_000) -> None:
+    """Scroll each figure into view in turn, as a reader would, and wait until it is drawn
+    (figures are drawn when they come near the viewport)."""
+    n = page.evaluate(f"{TARGETS}.length")
+    for i in range(n):
+        page.evaluate(f"i => {TARGETS}[i].scrollIntoView({{block: 'center'}})", i)
+        page.wait_for_function(f"i => {TARGETS}[i].getAttribute('data-cs-drawn') === 'true'", arg=i, timeout=timeout)
+    page.evaluate("window.scrollTo(0, 0)")
+
+
+def _open(browser, url: str, site_url: str, height: int = 900):
     """Open url with every request outside site_url blocked and recorded."""
-    page = browser.new_page(viewport={"width": 1280, "height": 900})
+    page = browser.new_page(viewport={"width": 1280, "height": height})
     outside, errors = [], []
 
     def route(r):
@@ -114,10 +176,7 @@ def test_chromium_every_page_offline_drawn_and_accessible(browser, site_url, boo
         try:
             n = page.evaluate("document.querySelectorAll('.cs-plotly-target').length")
             if n:
-                page.wait_for_function(
-                    "n => document.querySelectorAll('.cs-plotly-target[data-cs-drawn=true]').length === n",
-                    arg=n, timeout=30_000,
-                )
+                _scroll_through(page)
                 for fig in page.query_selector_all(".cs-plotly-target"):
                     box = fig.bounding_box()
                     if fig.query_selector(".main-svg") is None or not box or box["width"] < 300 or box["height"] < 200:
@@ -153,16 +212,53 @@ def test_chromium_every_page_offline_drawn_and_accessible(browser, site_url, boo
 
 @pytest.mark.parametrize("doc", chapter_docs())
 def test_chapter_draws_as_many_figures_as_it_makes(browser, site_url, doc):
+    """Figures near the top are drawn at once, figures far below only when the reader
+    scrolls to them, and every figure is drawn by the end of the page."""
     n = expected_figures(doc)
     page, outside, errors = _open(browser, f"{site_url}{doc}.html", site_url)
     try:
-        page.wait_for_function(
-            "n => document.querySelectorAll('.cs-plotly-target[data-cs-drawn=true]').length === n",
-            arg=n, timeout=30_000,
-        )
-        assert page.evaluate("document.querySelectorAll('.cs-plotly-target').length") == n
+        assert page.evaluate(f"{TARGETS}.length") == n
+        # Figures starting less than half a screen height below the viewport: drawn without scrolling.
+        near = page.evaluate(f"Array.from({TARGETS}).map((t, i) => [i, t.getBoundingClientRect().top])"
+                             ".filter(([i, top]) => top < 1.5 * innerHeight).map(([i]) => i)")
+        for i in near:
+            page.wait_for_function(f"i => {TARGETS}[i].getAttribute('data-cs-drawn') === 'true'", arg=i, timeout=30_000)
+        # Figures starting more than four screen heights below (the loader draws from two, the
+        # margin allows for images above them loading later): not drawn before the reader scrolls.
+        far = page.evaluate(f"Array.from({TARGETS}).filter(t => t.getBoundingClientRect().top > 4 * innerHeight)"
+                            ".map(t => [t.id, t.getAttribute('data-cs-drawn'), !!t.querySelector('.main-svg')])")
+        assert [f for f in far if f[1] or f[2]] == [], f"{doc}: figures far below the viewport drawn before scrolling"
+        _scroll_through(page)
+        assert page.evaluate(f"Array.from({TARGETS}).filter(t => t.getAttribute('data-cs-drawn') === 'true').length") == n
     finally:
         page.close()
+    assert outside == [] and errors == [], (outside, errors)
+
+
+def test_printing_draws_every_figure_without_scrolling(browser, site_url, tmp_path):
+    """Printing (here: to PDF) a page read only at its top still shows every figure, maps included."""
+    doc = "book/chapters/01_foundations"
+    # A short window: the figures below its first screens are not drawn before printing.
+    page, outside, errors = _open(browser, f"{site_url}{doc}.html", site_url, height=400)
+    try:
+        n = page.evaluate(f"{TARGETS}.length")
+        assert n >= 2
+        # The loader fetches the world map ahead once the page is idle.
+        page.wait_for_function("() => window.PlotlyGeoAssets && window.PlotlyGeoAssets.topojson.world_110m", timeout=30_000)
+        undrawn = page.evaluate(f"Array.from({TARGETS}).filter(t => !t.querySelector('.main-svg')).length")
+        # What the print sees: a beforeprint listener added after the loader's runs after it.
+        page.evaluate(
+            "window.addEventListener('beforeprint', () => { window.csAtPrint = ["
+            f"Array.from({TARGETS}).filter(t => t.querySelector('.main-svg')).length,"
+            "document.querySelectorAll('path.choroplethlocation').length]; })"
+        )
+        page.pdf(path=str(tmp_path / "01_foundations.pdf"))
+        drawn, locations = page.evaluate("window.csAtPrint")
+    finally:
+        page.close()
+    assert undrawn >= 1, "every figure was drawn before printing: this page does not test printing"
+    assert drawn == n
+    assert locations > 100, "the map printed without its countries"
     assert outside == [] and errors == [], (outside, errors)
 
 
@@ -171,6 +267,7 @@ def test_static_interactive_year_slider_changes_the_map(browser, site_url):
     doc = "book/chapters/01_foundations"
     page, outside, errors = _open(browser, f"{site_url}{doc}.html", site_url)
     try:
+        _scroll_through(page)
         page.wait_for_selector(".cs-plotly-target .geo", timeout=30_000)
         gd = page.query_selector(".cs-plotly-target:has(.geo)")
         page.wait_for_function("gd => gd.getAttribute('data-cs-drawn') === 'true'", arg=gd)

@@ -20,7 +20,7 @@ from typing import Any
 #: Submodules reachable as attributes of the package (``cs.<name>``), imported lazily.
 SUBMODULES = (
     "authoritarian", "countries", "data", "datadoc", "defenders", "democracy", "escalation", "fatf",
-    "closing", "figures", "grading", "laws", "monitoring", "paths", "plotting", "redflags", "responses", "treaties", "upr", "widgets",
+    "closing", "figures", "grading", "jupyter_offline", "laws", "monitoring", "paths", "plotting", "redflags", "responses", "treaties", "upr", "widgets",
 )
 
 __all__ = [*SUBMODULES, "setup_notebook"]

@@ -57,6 +57,8 @@ INSTRUCTOR_ONLY_MODULES = (
     "gradeexec",
     "gradeagent",
     "gradecodec",
+    "lms",
+    "studentkit",
 )
 
 #: Top-level folders of the instructor repository that must never be in the edition.
@@ -64,7 +66,7 @@ INSTRUCTOR_ONLY_FOLDERS = ("autograder", "tests", "scripts", ".ci")
 
 #: Copied from the instructor repository as they are (folders recursively).
 COPIED = ("book", "_config.yml", "_toc.yml", "datasets", "pyproject.toml", "binder/requirements.txt", "binder/runtime.txt",
-          "LICENSE", "LICENSE-CONTENT.md", "CITATION.cff")
+          "binder/js-bundles.json", "LICENSE", "LICENSE-CONTENT.md", "CITATION.cff")
 
 #: Never copied from inside a copied folder: caches and local build outputs.
 IGNORED_NAMES = ("__pycache__", ".ipynb_checkpoints", "_build", "*.pyc", "*.egg-info", ".DS_Store")
@@ -99,6 +101,8 @@ POSTBUILD = """\
 # repository root: install the course package so notebooks can `import civicspace`.
 set -euo pipefail
 python -m pip install --no-deps --no-build-isolation -e .
+# JupyterLab with no network: maps from the course's own world map; no news or update checks.
+python -m civicspace.jupyter_offline install
 """
 
 MAKEFILE = """\
@@ -129,6 +133,8 @@ $(STAMP): $(LOCK) pyproject.toml
 \ttest -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 \t$(BIN)/python -m pip install --quiet --disable-pip-version-check -r $(LOCK)
 \t$(BIN)/python -m pip install --quiet --disable-pip-version-check --no-deps --no-build-isolation -e .
+\t$(BIN)/python -m civicspace.sphinxext
+\t$(BIN)/python -m civicspace.jupyter_offline install
 \ttouch $(STAMP)
 
 book: $(STAMP)
@@ -464,6 +470,7 @@ python3.11 -m venv .venv
 source .venv/bin/activate          # on Windows (WSL): the same
 pip install -r binder/requirements.txt
 pip install --no-deps -e .
+python -m civicspace.jupyter_offline install   # maps and JupyterLab work offline
 jupyter lab
 ```
 

@@ -4,17 +4,32 @@ Jupyter Book 1 would otherwise fetch plotly.js (and plotly.js the world
 topology) from CDNs, and plotly >= 6 figures would not show at all. This
 extension:
 
-- copies ``civicspace-plotly.js`` (the figure loader), plotly.js from the
-  installed plotly wheel and the world topology from ``datasets/world_map/``
-  into the built site's ``_static/``;
-- adds plotly.js and the loader only to pages that contain a figure, so pages
-  without figures stay light and the 4.7 MB library is fetched once and cached.
+- copies ``civicspace-plotly.js`` (the figure loader), plotly's partial bundles
+  (fetched into the environment when it is made: ``python -m civicspace.sphinxext``,
+  see "Plotly's partial bundles" below),
+  the full plotly.js from the installed plotly wheel and the world topology from
+  ``datasets/world_map/`` into the built site's ``_static/``;
+- adds the loader and one plotly.js to each page that contains a figure: the
+  smallest partial bundle that registers every trace type of the page's figures
+  (basic, cartesian or geo, 1.2-1.5 MB), or the full 4.8 MB plotly.min.js when no
+  bundle does (a table, for example). Pages without figures load none.
 """
 
 from __future__ import annotations
 
+import base64
+import hashlib
+import io
+import json
+import re
 import shutil
+import sys
+import tarfile
+import tempfile
+import urllib.request
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Callable
 
 from urllib.parse import quote, urlencode
 
@@ -42,6 +57,270 @@ def plotly_js_path() -> Path:
     if not path.exists():
         raise FileNotFoundError(f"{path}: plotly.js is missing from the installed plotly package")
     return path
+
+
+# --- Plotly's partial bundles: fetched once when the environment is made ---------------
+#
+# A chapter page needs only the plotly.js code for the trace types its figures use.
+# plotly.js publishes partial bundles on npm (plotly.js-basic-dist-min: bar, pie, scatter;
+# plotly.js-geo-dist-min: choropleth, scattergeo, scatter; ...). The lock
+# binder/js-bundles.json pins each one (package, version, tarball URL and the registry's
+# sha512 "integrity"), for the plotly.js version of the plotly wheel's plotly.min.js.
+#
+#     python -m civicspace.sphinxext      # what `make env` runs (network: set-up only)
+#
+# downloads each tarball from registry.npmjs.org, refuses it unless its sha512 matches the
+# lock, and extracts the bundle and plotly's LICENSE into
+# <environment>/share/civicspace-js/<name>/, with a manifest.json. It needs only Python
+# (no npm); when the installed bundles match the lock it downloads nothing. The book build
+# reads the bundles from there and never touches the network.
+
+REGISTRY = "https://registry.npmjs.org/"
+MANIFEST = "manifest.json"
+LICENSE = "LICENSE"
+
+
+class BundleError(RuntimeError):
+    """A bundle is missing, stale, or failed its integrity check."""
+
+
+@dataclass(frozen=True)
+class Bundle:
+    name: str
+    package: str
+    version: str
+    tarball: str
+    integrity: str
+    file: str
+    traces: frozenset[str]
+
+    def entry(self) -> dict:
+        return {"name": self.name, "package": self.package, "version": self.version, "tarball": self.tarball,
+                "integrity": self.integrity, "file": self.file, "traces": sorted(self.traces)}
+
+
+@dataclass(frozen=True)
+class Lock:
+    path: Path
+    plotly_js: str
+    bundles: tuple[Bundle, ...]
+
+
+def lock_path() -> Path:
+    return repo_root() / "binder" / "js-bundles.json"
+
+
+def install_dir() -> Path:
+    """Where the environment keeps the bundles: ``<sys.prefix>/share/civicspace-js``."""
+    return Path(sys.prefix) / "share" / "civicspace-js"
+
+
+def read_lock(path: Path | None = None) -> Lock:
+    """Read and check the lock; errors name the file and the entry."""
+    path = Path(path or lock_path())
+    if not path.is_file():
+        raise BundleError(f"{path}: the lock of the plotly.js partial bundles is missing")
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except json.JSONDecodeError as exc:
+        raise BundleError(f"{path}: not valid JSON ({exc})") from None
+    plotly_js = data.get("plotly.js")
+    if not isinstance(plotly_js, str) or not plotly_js:
+        raise BundleError(f"{path}: 'plotly.js' (the plotly.js version of the bundles) is missing")
+    bundles, names = [], set()
+    for i, raw in enumerate(data.get("bundles") or []):
+        where = f"{path}: bundles[{i}]"
+        missing = [k for k in ("name", "package", "version", "tarball", "integrity", "file", "traces") if not raw.get(k)]
+        if missing:
+            raise BundleError(f"{where}: missing {', '.join(missing)}")
+        if raw["name"] in names:
+            raise BundleError(f"{where}: name {raw['name']!r} is used twice")
+        names.add(raw["name"])
+        if raw["version"] != plotly_js:
+            raise BundleError(f"{where}: {raw['package']} {raw['version']} is not plotly.js {plotly_js}")
+        if not raw["tarball"].startswith(REGISTRY):
+            raise BundleError(f"{where}: tarball {raw['tarball']!r} is not on {REGISTRY}")
+        if not raw["integrity"].startswith("sha512-"):
+            raise BundleError(f"{where}: integrity must be a sha512-... value from the registry")
+        if "/" in raw["file"] or "\\" in raw["file"] or not raw["file"].endswith(".js"):
+            raise BundleError(f"{where}: file {raw['file']!r} must be a .js file name")
+        bundles.append(Bundle(raw["name"], raw["package"], raw["version"], raw["tarball"], raw["integrity"],
+                              raw["file"], frozenset(raw["traces"])))
+    if not bundles:
+        raise BundleError(f"{path}: no bundles listed")
+    return Lock(path, plotly_js, tuple(bundles))
+
+
+def check_integrity(data: bytes, integrity: str, what: str) -> None:
+    """Raise unless ``data`` has the npm ``integrity`` (``sha512-<base64>``)."""
+    algo, _, expected = integrity.partition("-")
+    if algo != "sha512":
+        raise BundleError(f"{what}: unsupported integrity {integrity!r} (only sha512)")
+    actual = base64.b64encode(hashlib.sha512(data).digest()).decode()
+    if actual != expected:
+        raise BundleError(f"{what}: integrity mismatch: the lock says sha512-{expected}, the download is sha512-{actual}; "
+                          "refusing it")
+
+
+def _download(url: str) -> bytes:
+    with urllib.request.urlopen(url, timeout=120) as response:
+        return response.read()
+
+
+def extract(data: bytes, bundle: Bundle, dest: Path) -> None:
+    """Write ``package/<file>`` and ``package/LICENSE`` of the npm tarball ``data`` into ``dest``."""
+    wanted = {f"package/{bundle.file}": bundle.file, f"package/{LICENSE}": LICENSE}
+    found = {}
+    with tarfile.open(fileobj=io.BytesIO(data), mode="r:gz") as tar:
+        for member in tar.getmembers():
+            if member.name in wanted and member.isfile():
+                found[wanted[member.name]] = tar.extractfile(member).read()
+    for name in wanted.values():
+        if name not in found:
+            raise BundleError(f"{bundle.tarball}: package/{name} is not in the tarball")
+    dest.mkdir(parents=True, exist_ok=True)
+    for name, content in found.items():
+        (dest / name).write_bytes(content)
+
+
+def read_manifest(folder: Path | None = None) -> dict:
+    path = Path(folder or install_dir()) / MANIFEST
+    if not path.is_file():
+        return {}
+    try:
+        return json.loads(path.read_text(encoding="utf-8"))
+    except json.JSONDecodeError:
+        return {}
+
+
+def is_installed(bundle: Bundle, folder: Path | None = None) -> bool:
+    folder = Path(folder or install_dir())
+    entry = read_manifest(folder).get("bundles", {}).get(bundle.name)
+    return (entry == bundle.entry() and (folder / bundle.name / bundle.file).is_file()
+            and (folder / bundle.name / LICENSE).is_file())
+
+
+def install(lock: Lock | None = None, folder: Path | None = None,
+            download: Callable[[str], bytes] = _download, log=print) -> list[str]:
+    """Install every bundle of the lock that is not installed yet; return the names fetched.
+
+    A bundle is written only after its tarball passed the integrity check; the manifest
+    is updated after each bundle, so an interrupted run resumes where it stopped.
+    """
+    lock = lock or read_lock()
+    folder = Path(folder or install_dir())
+    folder.mkdir(parents=True, exist_ok=True)
+    manifest = read_manifest(folder)
+    entries = {k: v for k, v in manifest.get("bundles", {}).items() if k in {b.name for b in lock.bundles}}
+    fetched = []
+    for bundle in lock.bundles:
+        if is_installed(bundle, folder):
+            continue
+        log(f"fetching {bundle.package}@{bundle.version} from {bundle.tarball}")
+        data = download(bundle.tarball)
+        check_integrity(data, bundle.integrity, f"{bundle.package}@{bundle.version} ({bundle.tarball})")
+        with tempfile.TemporaryDirectory(dir=folder) as tmp:
+            extract(data, bundle, Path(tmp) / bundle.name)
+            target = folder / bundle.name
+            if target.exists():
+                shutil.rmtree(target)
+            (Path(tmp) / bundle.name).rename(target)
+        entries[bundle.name] = bundle.entry()
+        _write_manifest(folder, lock, entries)
+        fetched.append(bundle.name)
+    _write_manifest(folder, lock, entries)
+    return fetched
+
+
+def _write_manifest(folder: Path, lock: Lock, entries: dict) -> None:
+    manifest = {"plotly.js": lock.plotly_js, "bundles": entries}
+    (folder / MANIFEST).write_text(json.dumps(manifest, indent=2, sort_keys=True) + "\n", encoding="utf-8")
+
+
+def installed_path(bundle: Bundle, folder: Path | None = None) -> Path:
+    """The installed bundle file; a clear error naming it (and the fix) when it is missing or stale."""
+    folder = Path(folder or install_dir())
+    path = folder / bundle.name / bundle.file
+    if not path.is_file():
+        raise BundleError(f"{path}: the plotly.js partial bundle {bundle.package}@{bundle.version} is missing; "
+                          "run `python -m civicspace.sphinxext` (`make env` does) to fetch it")
+    if not is_installed(bundle, folder):
+        raise BundleError(f"{path}: does not match {bundle.package}@{bundle.version} in the lock "
+                          f"({folder / MANIFEST}); run `python -m civicspace.sphinxext` to update it")
+    return path
+
+
+def choose(trace_types: set[str], bundles: tuple[Bundle, ...], size: Callable[[Bundle], int]) -> Bundle | None:
+    """The smallest bundle holding every trace type in ``trace_types``, or None (use the full plotly.js)."""
+    covering = [b for b in bundles if set(trace_types) <= b.traces]
+    return min(covering, key=size) if covering else None
+
+
+def main(argv: list[str] | None = None) -> int:
+    """``python -m civicspace.sphinxext``: fetch the partial bundles of the lock (``make env`` runs it)."""
+    import argparse
+
+    parser = argparse.ArgumentParser(prog="python -m civicspace.sphinxext",
+                                     description="Fetch plotly's partial bundles pinned in binder/js-bundles.json.")
+    parser.add_argument("--lock", type=Path, default=None, help="the lock (default: binder/js-bundles.json)")
+    parser.add_argument("--dest", type=Path, default=None, help="where to install (default: <sys.prefix>/share/civicspace-js)")
+    args = parser.parse_args(argv)
+    try:
+        fetched = install(read_lock(args.lock), args.dest)
+    except (BundleError, OSError) as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
+    folder = args.dest or install_dir()
+    print(f"plotly.js partial bundles in {folder}: " + ("fetched " + ", ".join(fetched) if fetched else "up to date"))
+    return 0
+
+
+def plotly_js_version(path: Path | None = None) -> str:
+    """The plotly.js version of the wheel's plotly.min.js, from its licence header."""
+    path = path or plotly_js_path()
+    with open(path, encoding="utf-8", errors="replace") as f:
+        head = f.read(400)
+    found = re.search(r"plotly\.js(?: \([^)]*\))? v(\d+\.\d+\.\d+\S*)", head)
+    if not found:
+        raise ValueError(f"{path}: no plotly.js version in its header")
+    return found.group(1)
+
+
+def partial_bundles() -> tuple[Bundle, ...]:
+    """The partial bundles of binder/js-bundles.json, each checked to be installed and of
+    the plotly.js version the plotly wheel carries; a clear error naming the file if not."""
+    lock = read_lock()
+    wheel = plotly_js_version()
+    if lock.plotly_js != wheel:
+        raise BundleError(
+            f"{lock.path}: pins plotly.js {lock.plotly_js} bundles, but the plotly wheel carries plotly.js {wheel} "
+            f"({plotly_js_path()}); update the lock to {wheel}"
+        )
+    for bundle in lock.bundles:
+        installed_path(bundle)
+    return lock.bundles
+
+
+def page_trace_types(body: str, pagename: str = "") -> set[str]:
+    """Trace types of every course figure in a page's HTML (frames included)."""
+    types = set()
+    for i, payload in enumerate(re.findall(rf'<script type="application/json" class="{MARKER}">(.*?)</script>', body, re.S)):
+        try:
+            spec = json.loads(payload)
+        except json.JSONDecodeError as exc:
+            raise ValueError(f"{pagename}: figure {i + 1}: its JSON does not parse ({exc})") from None
+        traces = list(spec.get("data") or [])
+        for frame in spec.get("frames") or []:
+            traces += frame.get("data") or []
+        types |= {t.get("type") or "scatter" for t in traces}
+    return types
+
+
+def plotly_for_page(types: set[str], bundles: tuple[Bundle, ...] | None = None) -> str:
+    """The file name (in _static/) of the plotly.js a page with these trace types loads."""
+    bundles = partial_bundles() if bundles is None else bundles
+    chosen = choose(types, bundles, size=lambda b: installed_path(b).stat().st_size)
+    return chosen.file if chosen else PLOTLY_JS
 
 
 def topojson_path() -> Path:
@@ -156,6 +435,10 @@ def _copy_assets(app: Sphinx, exception: Exception | None) -> None:
     static = Path(app.outdir) / "_static"
     (static / "topojson").mkdir(parents=True, exist_ok=True)
     shutil.copyfile(plotly_js_path(), static / PLOTLY_JS)
+    for bundle in partial_bundles():
+        path = installed_path(bundle)
+        shutil.copyfile(path, static / bundle.file)
+        shutil.copyfile(path.parent / LICENSE, static / f"{bundle.file}.LICENSE.txt")
     shutil.copyfile(STATIC / LOADER_JS, static / LOADER_JS)
     shutil.copyfile(topojson_path(), static / "topojson" / "world_110m.json")
 
@@ -184,8 +467,10 @@ def _add_scripts(app: Sphinx, pagename: str, templatename: str, context: dict, d
     if "body" in context:
         context["body"] = _accessible_citations(context["body"])
     if MARKER in context.get("body", ""):
-        # Added during html-page-context, a script goes into this page only.
-        app.add_js_file(PLOTLY_JS, priority=500, defer="defer")
+        # Added during html-page-context, a script goes into this page only: the one
+        # plotly.js that holds every trace type of the page's figures.
+        plotly = plotly_for_page(page_trace_types(context["body"], pagename))
+        app.add_js_file(plotly, priority=500, defer="defer")
         app.add_js_file(LOADER_JS, priority=501, defer="defer")
 
 
@@ -201,6 +486,7 @@ def fingerprint() -> str:
 
     package = Path(__file__).parent
     files = sorted(package.glob("*.py")) + sorted(STATIC.iterdir()) + [plotly_js_path()]
+    files += [lock_path()] if lock_path().exists() else []
     files += sorted(p for p in datasets_dir().rglob("*") if p.suffix in {".csv", ".json"})
     digest = hashlib.sha256()
     for path in files:
@@ -241,6 +527,7 @@ def setup(app: Sphinx) -> dict:
     kernelfix.apply()
     # Fail early, at the start of the build, if an asset is missing.
     plotly_js_path()
+    partial_bundles()
     topojson_path()
     # Branch of the student edition that hub links pull (empty: repository.branch).
     app.add_config_value("civicspace_jupyterhub_branch", "", "html")
@@ -254,3 +541,7 @@ def setup(app: Sphinx) -> dict:
     app.connect("html-page-context", _add_scripts)
     app.connect("build-finished", _copy_assets)
     return {"version": "0.1", "parallel_read_safe": True, "parallel_write_safe": True}
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -3,40 +3,212 @@
  * Each figure in a page is a <div class="cs-plotly"> holding an empty target
  * <div> and its JSON in <script type="application/json" class="cs-plotly-data">
  * (written by civicspace.plotting.figure_html). Nothing here touches the network:
- * plotly.js and the world map topology are served from this site's _static/.
+ * plotly.js (the partial bundle the page needs) and the world map topology are
+ * served from this site's _static/.
+ *
+ * A figure is drawn when it comes within about one screen height of the viewport
+ * (IntersectionObserver), one figure at a time, so the text and the first figure
+ * appear first and figures the reader never scrolls to cost nothing. Before the
+ * page is printed (or saved as PDF) every figure not yet drawn is drawn. A drawn
+ * figure's target carries data-cs-drawn="true".
  */
 (function () {
   "use strict";
   var here = document.currentScript && document.currentScript.src;
   var base = here ? here.replace(/[^\/]*$/, "") : "_static/";
+  // How far outside the viewport a figure starts being drawn: one screen height
+  // above and below, so it is usually ready by the time the reader reaches it.
+  var ROOT_MARGIN = "100% 0px 100% 0px";
+  var queue = [];
+  var scheduled = false;
+  var observer = null;
 
-  function drawAll() {
+  function targets() {
+    var nodes = document.querySelectorAll("script.cs-plotly-data");
+    var found = [];
+    Array.prototype.forEach.call(nodes, function (node) {
+      var target = node.parentElement.querySelector(".cs-plotly-target");
+      if (target) {
+        found.push(target);
+      }
+    });
+    return found;
+  }
+
+  function checkTraceTypes(target) {
+    // A partial plotly.js bundle silently hides a trace type it lacks: say so.
+    var wanted = target.data || [];
+    var full = target._fullData || [];
+    wanted.forEach(function (trace, i) {
+      var type = trace.type || "scatter";
+      if (full[i] && full[i].type !== type) {
+        console.error("civicspace: figure " + target.id + " needs the plotly.js trace type '" + type +
+          "', which this page's plotly.js bundle does not include");
+      }
+    });
+  }
+
+  function draw(target) {
+    if (target.getAttribute("data-cs-state")) {
+      return;
+    }
+    target.setAttribute("data-cs-state", "started");
+    if (observer) {
+      observer.unobserve(target);
+    }
+    var node = target.parentElement.querySelector("script.cs-plotly-data");
+    var spec;
+    try {
+      spec = JSON.parse(node.textContent);
+    } catch (err) {
+      console.error("civicspace: figure " + target.id + " has data that does not parse", err);
+      return;
+    }
+    var config = { responsive: true, displaylogo: false, modeBarButtonsToRemove: ["sendDataToCloud"] };
+    window.Plotly.newPlot(target, {
+      data: spec.data,
+      layout: spec.layout,
+      frames: spec.frames || [],
+      config: config
+    }).then(function () {
+      checkTraceTypes(target);
+      target.setAttribute("data-cs-drawn", "true");
+    }, function (err) {
+      console.error("civicspace: could not draw figure", target.id, err);
+    });
+  }
+
+  // Draw the first queued figure now and the others one per task, so the browser
+  // paints between figures.
+  function drain() {
+    if (scheduled) {
+      return;
+    }
+    var target = queue.shift();
+    if (target) {
+      draw(target);
+    }
+    if (queue.length) {
+      scheduled = true;
+      setTimeout(function () {
+        scheduled = false;
+        drain();
+      }, 0);
+    }
+  }
+
+  function enqueue(found) {
+    found.forEach(function (target) {
+      if (!target.getAttribute("data-cs-state") && queue.indexOf(target) < 0) {
+        queue.push(target);
+      }
+    });
+    // In page order: the figure nearest the top of the page first.
+    queue.sort(function (a, b) {
+      return a.compareDocumentPosition(b) & Node.DOCUMENT_POSITION_FOLLOWING ? -1 : 1;
+    });
+    drain();
+  }
+
+  // A map needs the world topology, which plotly.js fetches when it first draws a
+  // map. Fetch it ahead, once the page is idle, so that a map first drawn when the
+  // page is printed is complete in the print.
+  function preloadTopojson() {
+    var assets = window.PlotlyGeoAssets;
+    if (!assets || !assets.topojson || !window.fetch) {
+      return;  // not a plotly.js bundle that draws maps
+    }
+    var names = {};
+    Array.prototype.forEach.call(document.querySelectorAll("script.cs-plotly-data"), function (node) {
+      try {
+        var spec = JSON.parse(node.textContent);
+      } catch (err) {
+        return;
+      }
+      var geoTraces = (spec.data || []).filter(function (t) {
+        return t.type === "choropleth" || t.type === "scattergeo";
+      });
+      if (geoTraces.length) {
+        var geo = (spec.layout && spec.layout.geo) || {};
+        names[(geo.scope || "world") + "_" + (geo.resolution || 110) + "m"] = true;
+      }
+    });
+    Object.keys(names).forEach(function (name) {
+      if (assets.topojson[name] !== undefined) {
+        return;
+      }
+      fetch(base + "topojson/" + name + ".json").then(function (response) {
+        return response.ok ? response.json() : null;
+      }).then(function (topo) {
+        if (topo && assets.topojson[name] === undefined) {
+          assets.topojson[name] = topo;
+        }
+      }, function () {});
+    });
+  }
+
+  function whenIdle(fn) {
+    var later = function () {
+      return window.requestIdleCallback ? window.requestIdleCallback(fn, { timeout: 3000 }) : setTimeout(fn, 200);
+    };
+    if (document.readyState === "complete") {
+      later();
+    } else {
+      window.addEventListener("load", later);
+    }
+  }
+
+  function drawEverything() {
+    queue = [];
+    targets().forEach(draw);
+  }
+
+  function start() {
     if (!window.Plotly) {
       console.error("civicspace: plotly.js is not loaded; figures cannot be drawn");
       return;
     }
     window.Plotly.setPlotConfig({ topojsonURL: base + "topojson/" });
-    var nodes = document.querySelectorAll("script.cs-plotly-data");
-    Array.prototype.forEach.call(nodes, function (node) {
-      var target = node.parentElement.querySelector(".cs-plotly-target");
-      var spec = JSON.parse(node.textContent);
-      var config = { responsive: true, displaylogo: false, modeBarButtonsToRemove: ["sendDataToCloud"] };
-      window.Plotly.newPlot(target, {
-        data: spec.data,
-        layout: spec.layout,
-        frames: spec.frames || [],
-        config: config
-      }).then(function () {
-        target.setAttribute("data-cs-drawn", "true");
-      }, function (err) {
-        console.error("civicspace: could not draw figure", target.id, err);
-      });
+    window.addEventListener("beforeprint", drawEverything);
+    whenIdle(preloadTopojson);
+    if (!("IntersectionObserver" in window)) {
+      drawEverything();
+      return;
+    }
+    observer = new IntersectionObserver(function (entries) {
+      enqueue(entries.filter(function (entry) {
+        return entry.isIntersecting;
+      }).map(function (entry) {
+        observer.unobserve(entry.target);
+        return entry.target;
+      }));
+    }, { rootMargin: ROOT_MARGIN });
+    var all = targets();
+    all.forEach(function (target) {
+      observer.observe(target);
     });
+    // Figures already near the viewport are drawn now, without waiting for the
+    // observer's first report (which comes only after the page's first rendering).
+    var height = window.innerHeight || document.documentElement.clientHeight;
+    enqueue(all.filter(function (target) {
+      var box = target.getBoundingClientRect();
+      return box.top < 2 * height && box.bottom > -height;
+    }));
   }
 
-  if (document.readyState === "loading") {
-    document.addEventListener("DOMContentLoaded", drawAll);
+  // Start once the page is parsed and the theme's own deferred scripts have run
+  // (this script is deferred too); "load" is the fallback if that moment has passed.
+  var started = false;
+  function startOnce() {
+    if (!started) {
+      started = true;
+      start();
+    }
+  }
+  if (document.readyState === "complete") {
+    startOnce();
   } else {
-    drawAll();
+    document.addEventListener("DOMContentLoaded", startOnce);
+    window.addEventListener("load", startOnce);
   }
 })();
