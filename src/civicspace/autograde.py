@@ -5,12 +5,15 @@ own steps over the course folder ``autograder/``:
 
 1. ``generate_assignment`` (the student version and the gradebook's record of it);
 2. checks each submission's files (wrong name, corrupt JSON) before any code runs;
-3. **autogrades each submission in its own scratch course**, in parallel: a copy
-   of the gradebook, the one submission, and nbgrader configured so that the
-   kernel runs inside the bubblewrap sandbox of :mod:`civicspace.sandbox`. nbgrader
-   (trusted) runs outside the sandbox; the student's code runs inside it;
-4. **merges** the scratch gradebooks into the course gradebook one at a time (the
-   SQLite gradebook has one writer at a time, never concurrent ones);
+3. **autogrades each submission in its own scratch course**, in parallel: a SQLite
+   copy of the gradebook's records for the assignment and its students, the one
+   submission, and the course's own ``nbgrader_config.py`` with only what the sandbox
+   needs on top (:func:`scratch_config`), so that the kernel runs inside the
+   bubblewrap sandbox of :mod:`civicspace.sandbox`. nbgrader (trusted) runs outside
+   the sandbox; the student's code runs inside it;
+4. **merges** the scratch gradebooks into the course gradebook, one writer per run
+   (the course configuration's ``CourseDirectory.db_url``: the SQLite file
+   ``gradebook.db`` by default, or a shared database such as PostgreSQL);
 5. ``generate_feedback`` with hidden tests and tracebacks removed
    (:class:`RedactHiddenTests`), and ``export`` of nbgrader's grades CSV;
 6. an **item analysis** per test (share passing, discrimination against the rest
@@ -187,42 +190,224 @@ def check_submission(folder: Path, expected: list[str], result: SubmissionResult
 # --------------------------------------------------------------------------- one submission
 
 
+# --------------------------------------------------------------------------- the course's configuration
+
+#: Folder names of nbgrader's default layout, which the pipeline reads and writes in the course folder.
+DEFAULT_LAYOUT = {
+    "submitted_directory": "submitted", "autograded_directory": "autograded",
+    "feedback_directory": "feedback", "release_directory": "release",
+    "directory_structure": os.path.join("{nbgrader_step}", "{student_id}", "{assignment_id}"),
+}
+
+
+def course_config(course: Path):
+    """The nbgrader configuration of ``course``, loaded as nbgrader loads it (a traitlets ``Config``).
+
+    The ``nbgrader_config.py`` files of Jupyter's configuration path (user and system),
+    then the course folder's own ``nbgrader_config.py``, which wins. Every setting the
+    grading pipeline does not need for the sandbox is taken from here.
+    """
+    from jupyter_core.paths import jupyter_config_path
+    from traitlets.config import Config
+    from traitlets.config.loader import ConfigFileNotFound, PyFileConfigLoader
+
+    course = Path(course).resolve()
+    cfg = Config()
+    folders = [Path(p) for p in reversed(jupyter_config_path())] + [course]
+    for folder in folders:
+        if not (folder / "nbgrader_config.py").is_file():
+            continue
+        try:
+            cfg.merge(PyFileConfigLoader("nbgrader_config.py", path=str(folder)).load_config())
+        except ConfigFileNotFound:
+            continue
+        except Exception as exc:
+            raise ValueError(f"{folder / 'nbgrader_config.py'}: cannot be loaded: {type(exc).__name__}: {exc}") from exc
+    return cfg
+
+
+def course_directory(course: Path, cfg=None):
+    """nbgrader's ``CourseDirectory`` for ``course`` as its configuration sets it (root: the course folder).
+
+    Raises ``ValueError`` naming the configuration file if it moves the folders the
+    pipeline works in away from nbgrader's default layout.
+    """
+    from nbgrader.coursedir import CourseDirectory
+
+    course = Path(course).resolve()
+    cfg = course_config(course) if cfg is None else cfg
+    settings = cfg.CourseDirectory if "CourseDirectory" in cfg else {}
+    where = course / "nbgrader_config.py"
+    if "root" in settings and Path(settings["root"]).resolve() != course:
+        raise ValueError(f"{where}: CourseDirectory.root is {settings['root']!r}, not this course folder ({course}); "
+                         "run the grading pipeline on the course folder the configuration names")
+    for name, default in DEFAULT_LAYOUT.items():
+        if name in settings and settings[name] != default:
+            raise ValueError(f"{where}: CourseDirectory.{name} = {settings[name]!r}: the grading pipeline needs "
+                             f"nbgrader's default layout ({default!r}); remove the setting")
+    return CourseDirectory(config=cfg, root=str(course))
+
+
+def db_url(course: Path) -> str:
+    """The course gradebook's database URL: ``CourseDirectory.db_url`` of the course's configuration
+    (by default the SQLite file ``gradebook.db`` in the course folder)."""
+    return course_directory(course).db_url
+
+
+def open_gradebook(course: Path):
+    """nbgrader's ``Gradebook`` on the course's database (whatever ``db_url`` names), for the course's ``course_id``."""
+    from nbgrader.api import Gradebook
+
+    coursedir = course_directory(course)
+    return Gradebook(coursedir.db_url, coursedir.course_id)
+
+
+#: Configuration sections whose ``timeout`` sets nbgrader's per-cell time limit (most general first).
+_TIMEOUT_SECTIONS = ("NotebookClient", "ExecutePreprocessor", "Execute")
+
+
+def configured_cell_timeout(course: Path) -> int | None:
+    """The per-cell time limit the course's configuration sets (``c.Execute.timeout``, or the same
+    setting on ``ExecutePreprocessor`` or ``NotebookClient``), or None if it sets none (or no limit)."""
+    cfg = course_config(course)
+    value = None
+    for section in _TIMEOUT_SECTIONS:
+        if section in cfg and "timeout" in cfg[section]:
+            value = cfg[section]["timeout"]
+    return int(value) if isinstance(value, (int, float)) and value > 0 else None
+
+
+def course_limits(course: Path, cell_timeout: int | None = None, **limits) -> sandbox.Limits:
+    """The sandbox's limits for grading ``course``: the per-cell time limit is the course's
+    ``c.Execute.timeout`` unless ``cell_timeout`` overrides it (60 s if neither sets one)."""
+    timeout = cell_timeout or configured_cell_timeout(course) or sandbox.Limits().cell_timeout
+    return sandbox.Limits(cell_timeout=timeout, **limits)
+
+
+def sandboxed_preprocessors(preprocessors: list) -> list:
+    """The instructor's autograde steps with nbgrader's ``Execute`` replaced by the sandboxed,
+    two-kernel :class:`~civicspace.gradeexec.IsolatedExecute`, and a cap on each output's size
+    added after ``LimitOutput`` (a single 100 MB line would otherwise reach the gradebook folder
+    and the feedback)."""
+    from nbconvert.preprocessors import ExecutePreprocessor
+    from nbgrader.preprocessors import LimitOutput, SaveAutoGrades
+    from traitlets.utils.importstring import import_item
+
+    from .gradeexec import IsolatedExecute
+
+    out: list = []
+    for step in preprocessors:
+        cls = import_item(step) if isinstance(step, str) else step
+        if isinstance(cls, type) and issubclass(cls, ExecutePreprocessor):
+            cls = IsolatedExecute
+        if cls is TruncateOutputsPreprocessor:
+            continue
+        out.append(cls)
+        if cls is LimitOutput:
+            out.append(TruncateOutputsPreprocessor)
+    if IsolatedExecute not in out:
+        raise ValueError("the course's Autograde.autograde_preprocessors has no Execute step: nothing would run the submissions")
+    if TruncateOutputsPreprocessor not in out:
+        out.insert(out.index(SaveAutoGrades) if SaveAutoGrades in out else len(out), TruncateOutputsPreprocessor)
+    return out
+
+
+def scratch_config(course: Path | str, scratch: Path | str, cell_timeout: int):
+    """The configuration of a scratch course: the course's own, with only what the sandbox needs on top.
+
+    The sandbox's layer: the scratch folder as the course root and its private copy of the
+    gradebook (merged back through the course's ``db_url``), an empty source folder (no file
+    of the instructor's exercise folder reaches a student's kernel), the per-cell time limit
+    in force, with interruption, the kernels' Unix-socket transport in the runtime folder the
+    sandbox binds, and the sandboxed ``Execute`` step. Everything else (late penalties,
+    output limits, other preprocessors, course id...) is the instructor's.
+    """
+    from nbgrader.converters import Autograde
+    from traitlets.config import Config
+
+    course, scratch = Path(course), Path(scratch)
+    cfg = course_config(course)
+    steps = cfg.Autograde.get("autograde_preprocessors") if "Autograde" in cfg else None
+    if steps is None:
+        steps = Autograde.class_traits()["autograde_preprocessors"].default()
+    layer = Config()
+    layer.CourseDirectory.root = str(scratch)
+    layer.CourseDirectory.db_url = f"sqlite:///{scratch / 'gradebook.db'}"
+    layer.CourseDirectory.source_directory = str(scratch / "source")
+    for section in ("Execute", "IsolatedExecute"):
+        layer[section].timeout = int(cell_timeout)
+        layer[section].interrupt_on_timeout = True
+        layer[section].raise_on_iopub_timeout = True
+    # The kernel runs in the sandbox and talks over Unix sockets (it has no network), in the
+    # runtime folder that the sandbox binds (an absolute path, not the default "kernel-ipc").
+    layer.KernelManager.transport = "ipc"
+    layer.KernelManager.ip = str(scratch / "runtime" / "kernel")
+    layer.Autograde.autograde_preprocessors = sandboxed_preprocessors(list(steps))
+    cfg.merge(layer)
+    return cfg
+
+
 SCRATCH_CONFIG = """\
+# Made by the grading pipeline: the course's nbgrader_config.py with the sandbox's settings on top
+# (civicspace.autograde.scratch_config).
 c = get_config()  # noqa: F821
-c.CourseDirectory.course_id = {course_id!r}
-c.CourseDirectory.db_url = "sqlite:///{db}"
-c.Execute.timeout = {cell_timeout}
-c.Execute.interrupt_on_timeout = True
-c.Execute.raise_on_iopub_timeout = True
-# The kernel runs in the sandbox and talks over Unix sockets (it has no network),
-# in the runtime folder that the sandbox binds (an absolute path, not the default
-# relative "kernel-ipc").
-c.KernelManager.transport = "ipc"
-c.KernelManager.ip = "{runtime}/kernel"
-c.LimitOutput.max_lines = 1000
-# nbgrader's own pipeline, plus a cap on the size of each output (a single 100 MB
-# line would otherwise go into the gradebook folder and the feedback).
-# Execution: the student's cells in one sandboxed kernel, the instructor's tests in
-# another that never runs student code (civicspace.gradeexec).
-from nbgrader.preprocessors import IgnorePattern, LimitOutput, SaveAutoGrades, AssignLatePenalties, CheckCellMetadata
-from nbconvert.preprocessors import ClearMetadataPreprocessor
-from civicspace.autograde import TruncateOutputsPreprocessor
-from civicspace.gradeexec import IsolatedExecute
-c.Autograde.autograde_preprocessors = [
-    IsolatedExecute, IgnorePattern, ClearMetadataPreprocessor, LimitOutput, TruncateOutputsPreprocessor,
-    SaveAutoGrades, AssignLatePenalties, CheckCellMetadata,
-]
+from civicspace.autograde import scratch_config
+c.merge(scratch_config({course!r}, {scratch!r}, {cell_timeout!r}))
 """
+
+
+def copy_gradebook(src_url: str, dst_url: str, course_id: str, assignment: str, students: list[str]) -> None:
+    """Copy what autograding ``students`` on ``assignment`` needs from one gradebook to a new one.
+
+    The assignment (its notebooks, cells and due date), the students and their existing
+    submissions of it, with their grades and comments: every row of nbgrader's tables
+    that belongs to them, whatever database either URL names.
+    """
+    from nbgrader.api import Base
+    from sqlalchemy import MetaData, Table, create_engine, inspect, select
+
+    wanted = set(students)
+    kept: dict[str, set] = {}
+    src, dst = create_engine(src_url, future=True), create_engine(dst_url, future=True)
+    try:
+        Base.metadata.create_all(bind=dst)  # nbgrader's schema, as nbgrader makes it
+        with src.connect() as read, dst.begin() as write:
+            if "alembic_version" in inspect(read).get_table_names():  # the schema's version, as in the source
+                version = Table("alembic_version", MetaData(), autoload_with=read)
+                version.create(bind=write, checkfirst=True)
+                rows = [dict(r._mapping) for r in read.execute(select(version))]
+                if rows:
+                    write.execute(version.insert(), rows)
+            for table in Base.metadata.sorted_tables:
+                query = select(table)
+                if table.name == "student":
+                    query = query.where(table.c.id.in_(wanted))
+                elif table.name == "assignment":
+                    query = query.where(table.c.name == assignment)
+                elif table.name == "course":
+                    query = query.where(table.c.id == course_id)
+                rows = [dict(r._mapping) for r in read.execute(query)]
+                links = [(fk.parent.name, fk.column.table.name) for fk in table.foreign_keys]
+                rows = [r for r in rows if all(r[col] is None or r[col] in kept.get(ref, ()) for col, ref in links)]
+                if rows:
+                    write.execute(table.insert(), rows)
+                kept[table.name] = {r["id"] for r in rows}
+            if not kept.get("course"):  # a gradebook nbgrader has not opened for this course yet
+                write.execute(Base.metadata.tables["course"].insert(), [{"id": course_id}])
+    finally:
+        src.dispose()
+        dst.dispose()
 
 
 STUDENT_ID = re.compile(r"^[A-Za-z0-9_.@+-]{1,128}$")
 
 
 def _scratch_course(course: Path, assignment: str, students: dict[str, dict[str, bytes]], scratch: Path, limits: sandbox.Limits) -> None:
-    """A scratch course with a copy of the gradebook and these students' usable files (as checked)."""
+    """A scratch course with a copy of the gradebook's records for these students and their usable files (as checked)."""
     shutil.rmtree(scratch, ignore_errors=True)
     scratch.mkdir(parents=True)
-    shutil.copyfile(course / "gradebook.db", scratch / "gradebook.db")
+    coursedir = course_directory(course)
+    copy_gradebook(coursedir.db_url, f"sqlite:///{scratch / 'gradebook.db'}", coursedir.course_id, assignment, list(students))
     for student, files in students.items():
         folder = scratch / "submitted" / student / assignment
         folder.mkdir(parents=True)
@@ -230,9 +415,7 @@ def _scratch_course(course: Path, assignment: str, students: dict[str, dict[str,
             (folder / name).write_bytes(data)
     (scratch / "runtime").mkdir()
     (scratch / "nbgrader_config.py").write_text(
-        SCRATCH_CONFIG.format(
-            course_id="civicspace", db=scratch / "gradebook.db", cell_timeout=limits.cell_timeout, runtime=scratch / "runtime"
-        )
+        SCRATCH_CONFIG.format(course=str(course), scratch=str(scratch), cell_timeout=limits.cell_timeout)
     )
 
 
@@ -392,32 +575,43 @@ def _explain(folder: Path) -> list[str]:
 def merge_into_gradebook(course: Path, assignment: str, results: list[SubmissionResult], expected: list[str]) -> None:
     """Copy each student's grades from its batch's scratch gradebook into the course gradebook.
 
-    One writer: called once, after every batch has finished. The course gradebook and
-    each scratch gradebook are opened once for the whole class.
+    One writer per run: called once, after every batch has finished. The course gradebook
+    (the course configuration's ``db_url``, whatever database it names) and each scratch
+    gradebook are opened once for the whole class. A student's record that another grading
+    run writes at the same moment (a shared PostgreSQL gradebook) is tried again.
     """
     import warnings
     from contextlib import ExitStack
 
     from nbgrader.api import Gradebook
 
+    coursedir = course_directory(course)
     with warnings.catch_warnings(), ExitStack() as stack:
         warnings.simplefilter("ignore")  # SQLAlchemy's autoflush notices from nbgrader's API
-        main = stack.enter_context(Gradebook(f"sqlite:///{course / 'gradebook.db'}"))
+        main = stack.enter_context(Gradebook(coursedir.db_url, coursedir.course_id))
         scratch_books: dict[Path, Gradebook] = {}
         for result in results:
             scratch_db = result.scratch / "gradebook.db" if result.scratch else None
             other = None
             if result.status == "graded" and scratch_db and scratch_db.exists():
                 if scratch_db not in scratch_books:
-                    scratch_books[scratch_db] = stack.enter_context(Gradebook(f"sqlite:///{scratch_db}"))
+                    scratch_books[scratch_db] = stack.enter_context(Gradebook(f"sqlite:///{scratch_db}", coursedir.course_id))
                 other = scratch_books[scratch_db]
-            try:
-                _merge_one(main, other, assignment, result, expected)
-                main.db.commit()
-            except Exception as exc:  # one student's bad record must not stop the others'
-                main.db.rollback()
-                result.status = "not merged"
-                result.messages.append(f"could not record the grades in the gradebook: {type(exc).__name__}: {exc}")
+            for attempt in range(MERGE_ATTEMPTS):
+                try:
+                    notes = _merge_one(main, other, assignment, result, expected)
+                    main.db.commit()
+                    result.messages += notes
+                    break
+                except Exception as exc:  # one student's bad record must not stop the others'
+                    main.db.rollback()
+                    if attempt + 1 < MERGE_ATTEMPTS and _is_concurrent_write(exc):
+                        time.sleep(0.2 * (attempt + 1))
+                        continue
+                    result.status = "not merged"
+                    result.messages.append(f"could not record the grades in the gradebook: {type(exc).__name__}: {exc}")
+                    break
+            if result.status == "not merged":
                 continue
             if result.scratch:
                 src = result.scratch / "autograded" / result.student / assignment
@@ -427,9 +621,25 @@ def merge_into_gradebook(course: Path, assignment: str, results: list[Submission
                     shutil.copytree(src, dst)
 
 
-def _merge_one(main, other, assignment: str, result: SubmissionResult, expected: list[str]) -> None:
+#: How often a student's record is written before giving up when another run writes it at the same time.
+MERGE_ATTEMPTS = 4
+
+
+def _is_concurrent_write(exc: Exception) -> bool:
+    """An error that another writer of the same gradebook caused (a student or course row created by
+    both at once, a serialisation failure or deadlock): writing again succeeds."""
+    from nbgrader.api import InvalidEntry
+    from sqlalchemy.exc import IntegrityError, OperationalError
+
+    return isinstance(exc, (InvalidEntry, IntegrityError, OperationalError))
+
+
+def _merge_one(main, other, assignment: str, result: SubmissionResult, expected: list[str]) -> list[str]:
+    """Write one student's grades into ``main``; return the notes for the log (nothing is
+    added to ``result`` here, so a write that is tried again does not repeat them)."""
     from nbgrader.api import MissingEntry
 
+    notes: list[str] = []
     main.update_or_create_student(result.student)
     # Update, never remove: a re-run must keep the scores entered by hand in formgrader.
     sub = main.update_or_create_submission(assignment, result.student)
@@ -440,11 +650,16 @@ def _merge_one(main, other, assignment: str, result: SubmissionResult, expected:
             sub.timestamp = theirs_sub.timestamp  # from timestamp.txt: late penalties use it
             copied = True
         except MissingEntry:
-            result.messages.append("no grades recorded by nbgrader; scored 0")
+            notes.append("no grades recorded by nbgrader; scored 0")
         if copied:
             for nb_name in expected:
                 notebook = nb_name[:-len(".ipynb")]
-                for grade in main.find_submission_notebook(notebook, assignment, result.student).grades:
+                mine_nb = main.find_submission_notebook(notebook, assignment, result.student)
+                try:  # the late penalty nbgrader's AssignLatePenalties set (the course's LateSubmissionPlugin)
+                    mine_nb.late_submission_penalty = other.find_submission_notebook(notebook, assignment, result.student).late_submission_penalty
+                except MissingEntry:
+                    pass
+                for grade in mine_nb.grades:
                     try:
                         theirs = other.find_grade(grade.cell.name, notebook, assignment, result.student)
                     except MissingEntry:
@@ -452,7 +667,7 @@ def _merge_one(main, other, assignment: str, result: SubmissionResult, expected:
                     flagged = nb_name in result.flags
                     grade.auto_score = theirs.auto_score
                     grade.needs_manual_grade = (theirs.needs_manual_grade or flagged) and grade.manual_score is None
-                for comment in main.find_submission_notebook(notebook, assignment, result.student).comments:
+                for comment in mine_nb.comments:
                     try:
                         theirs = other.find_comment(comment.cell.name, notebook, assignment, result.student)
                         comment.auto_comment = theirs.auto_comment
@@ -465,9 +680,10 @@ def _merge_one(main, other, assignment: str, result: SubmissionResult, expected:
             is_test = grade.cell.cell_type == "code" and not _is_solution(main, grade.cell.name, notebook, assignment)
             if is_test and grade.auto_score is None:
                 if result.status == "graded" and nb_name not in result.flags:
-                    result.messages.append(f"{nb_name}: test cell {grade.cell.name} is missing from the submission; scored 0")
+                    notes.append(f"{nb_name}: test cell {grade.cell.name} is missing from the submission; scored 0")
                 grade.auto_score = 0.0
                 grade.needs_manual_grade = nb_name in result.flags and grade.manual_score is None
+    return notes
 
 
 def _is_solution(gb, cell_name: str, notebook: str, assignment: str) -> bool:
@@ -491,11 +707,9 @@ def item_analysis(course: Path, assignment: str) -> list[dict]:
     corrected item-total, or point-biserial, correlation); it is empty when
     either varies not at all.
     """
-    from nbgrader.api import Gradebook
-
     rows: dict[str, dict[str, float]] = {}
     maxima: dict[str, float] = {}
-    with Gradebook(f"sqlite:///{course / 'gradebook.db'}") as gb:
+    with open_gradebook(course) as gb:
         asg = gb.find_assignment(assignment)
         for nb in asg.notebooks:
             for cell in nb.grade_cells:
@@ -624,17 +838,33 @@ def redact_notebook(nb) -> None:
 
 
 def _feedback_config(course: Path) -> Path:
-    """A config folder (for JUPYTER_CONFIG_PATH) that adds the redaction to generate_feedback."""
+    """A config folder (for JUPYTER_CONFIG_PATH) that adds the redaction to generate_feedback.
+
+    nbgrader reads the course's ``nbgrader_config.py`` after this folder, so a course that
+    sets ``GenerateFeedback.preprocessors`` itself must keep the redaction in them: the
+    pipeline refuses to make feedback otherwise (hidden tests would reach students).
+    """
+    cfg = course_config(course)
+    own = cfg.GenerateFeedback.get("preprocessors") if "GenerateFeedback" in cfg else None
+    if own is not None:
+        names = [p if isinstance(p, str) else f"{p.__module__}.{p.__qualname__}" for p in own]
+        if not names or not names[0].endswith("RedactHiddenTestsPreprocessor"):
+            raise ValueError(
+                f"{Path(course) / 'nbgrader_config.py'}: GenerateFeedback.preprocessors must start with "
+                "civicspace.autograde.RedactHiddenTestsPreprocessor (without it the feedback shows the hidden tests)")
     folder = course / "reports" / ".feedback-config"
     folder.mkdir(parents=True, exist_ok=True)
-    cfg = folder / "nbgrader_config.py"
-    cfg.write_text(
+    text = (
         "c = get_config()  # noqa: F821\n"
         "from nbgrader.preprocessors import GetGrades\n"
         "from nbconvert.preprocessors import CSSHTMLHeaderPreprocessor\n"
         "from civicspace.autograde import RedactHiddenTestsPreprocessor\n"
         "c.GenerateFeedback.preprocessors = [RedactHiddenTestsPreprocessor, GetGrades, CSSHTMLHeaderPreprocessor]\n"
     )
+    # Written whole and renamed into place: a grading run of another assignment may read it meanwhile.
+    tmp = folder / f".nbgrader_config.{os.getpid()}.{threading.get_ident()}.tmp"
+    tmp.write_text(text)
+    os.replace(tmp, folder / "nbgrader_config.py")
     return folder
 
 
@@ -710,12 +940,18 @@ class GradingReport:
 
 
 def grade(
-    assignment: str, course: Path | None = None, workers: int = 2, limits: sandbox.Limits = sandbox.Limits(),
+    assignment: str, course: Path | None = None, workers: int = 2, limits: sandbox.Limits | None = None,
     use_sandbox: bool = True, progress: bool = True,
 ) -> GradingReport:
-    """Generate, autograde (sandboxed, parallel), give feedback, export and analyse ``assignment``."""
+    """Generate, autograde (sandboxed, parallel), give feedback, export and analyse ``assignment``.
+
+    ``limits``: the sandbox's limits; by default :func:`course_limits` (the per-cell time
+    limit is the course configuration's ``c.Execute.timeout``).
+    """
     start = time.perf_counter()
     course = Path(course or repo_root() / "autograder").resolve()
+    course_directory(course)  # fail early, naming the file, on a configuration the pipeline cannot use
+    limits = limits or course_limits(course)
     if use_sandbox:
         sandbox.bwrap()  # fail early with an install hint
     timings: dict[str, float] = {}
@@ -795,7 +1031,5 @@ def default_workers() -> int:
 
 def scores(course: Path, assignment: str) -> dict[str, tuple[float, float]]:
     """(autograded score, max autograded score) per student, from the course gradebook."""
-    from nbgrader.api import Gradebook
-
-    with Gradebook(f"sqlite:///{course / 'gradebook.db'}") as gb:
+    with open_gradebook(course) as gb:
         return {s.student.id: (s.code_score, s.max_code_score) for s in gb.assignment_submissions(assignment)}

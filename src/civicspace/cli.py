@@ -7,6 +7,10 @@
   the sandboxed, parallel grading pipeline (see civicspace.autograde).
 - ``civicspace feedback ASSIGNMENT``: feedback without hidden tests, grades CSV and
   item analysis again (after grading written answers in formgrader).
+- ``civicspace lms-export {canvas,moodle} [--mapping autograder/lms.toml]``: a grade file
+  that Canvas or Moodle imports (see civicspace.lms).
+- ``civicspace student-wheel [OUT]``: the course as one wheel for students' own computers
+  (default ``_build/student-wheel``; see civicspace.studentkit).
 """
 
 from __future__ import annotations
@@ -31,13 +35,26 @@ def main(argv: list[str] | None = None) -> int:
     gr.add_argument("--course", type=Path, default=None, help="nbgrader course folder (default: autograder/)")
     gr.add_argument("--workers", type=int, default=None, help="batches graded at once (default: one per core)")
     gr.add_argument("--no-sandbox", action="store_true", help="run student code without the sandbox (trusted submissions only)")
-    gr.add_argument("--cell-timeout", type=int, default=60)
+    gr.add_argument("--cell-timeout", type=int, default=None,
+                    help="seconds per cell (default: c.Execute.timeout of the course's nbgrader_config.py, else 60)")
     gr.add_argument("--memory-mb", type=int, default=2048)
     fb = sub.add_parser("feedback", help="feedback (hidden tests removed), grades CSV and item analysis, e.g. after hand grading")
     fb.add_argument("assignment")
     fb.add_argument("--course", type=Path, default=None)
+    lx = sub.add_parser("lms-export", help="a grade file Canvas or Moodle imports, from the gradebook and a mapping file")
+    lx.add_argument("platform", choices=["canvas", "moodle"])
+    lx.add_argument("--course", type=Path, default=None, help="nbgrader course folder (default: autograder/)")
+    lx.add_argument("--mapping", type=Path, default=None, help="mapping file (default: <course>/lms.toml)")
+    lx.add_argument("--assignment", action="append", default=None, help="only this assignment (repeatable; default: all mapped)")
+    lx.add_argument("--out", type=Path, default=None, help="output CSV (default: <course>/reports/<platform>_grades.csv)")
+    lx.add_argument("--allow-ungraded", action="store_true", help="leave cells empty where hand grading is unfinished, instead of stopping")
+    sw = sub.add_parser("student-wheel", help="the student wheel (pip install, then civicspace-course) in OUT, default _build/student-wheel")
+    sw.add_argument("out", type=Path, nargs="?", default=None)
+    sw.add_argument("--cache", type=Path, default=None, help="keep nbgrader's student versions here between runs")
+    sw.add_argument("--requirements", type=Path, default=None, help="also write the wheel's pinned dependencies to this file")
     args = parser.parse_args(argv)
-    instructor_only = {"student-release": "release", "student-edition": "edition", "grade": "autograde", "feedback": "autograde"}
+    instructor_only = {"student-wheel": "studentkit", "student-release": "release", "student-edition": "edition", "grade": "autograde", "feedback": "autograde",
+                       "lms-export": "lms"}
     if importlib.util.find_spec(f"civicspace.{instructor_only[args.command]}") is None:
         print(f"error: `civicspace {args.command}` is for instructors: it needs the instructor repository "
               "(this is the student edition, which has no grading or release code)", file=sys.stderr)
@@ -64,11 +81,18 @@ def main(argv: list[str] | None = None) -> int:
             print(f"student edition unchanged (scan clean): {result.path}")
     if args.command == "grade":
         from . import autograde, sandbox
+        from .paths import repo_root
 
-        limits = sandbox.Limits(cell_timeout=args.cell_timeout, memory_mb=args.memory_mb)
+        course = args.course or repo_root() / "autograder"
+        try:
+            autograde.course_directory(course)
+            limits = autograde.course_limits(course, cell_timeout=args.cell_timeout, memory_mb=args.memory_mb)
+        except ValueError as err:  # the course's nbgrader_config.py cannot be used (the message names it)
+            print(f"error: {err}", file=sys.stderr)
+            return 1
         workers = args.workers or autograde.default_workers()
         print(sandbox.describe_limits(limits, not args.no_sandbox), flush=True)
-        report = autograde.grade(args.assignment, args.course, workers, limits, use_sandbox=not args.no_sandbox)
+        report = autograde.grade(args.assignment, course, workers, limits, use_sandbox=not args.no_sandbox)
         for res in report.results:
             print(res.log_line())
         print(f"\ngraded {len(report.results)} submission(s) in {report.seconds:.0f} s ({report.timings})")
@@ -80,8 +104,39 @@ def main(argv: list[str] | None = None) -> int:
         from . import autograde
         from .paths import repo_root
 
-        for path in autograde.feedback_and_reports(args.course or repo_root() / "autograder", args.assignment):
+        try:
+            paths = autograde.feedback_and_reports(args.course or repo_root() / "autograder", args.assignment)
+        except ValueError as err:  # the course's nbgrader_config.py cannot be used (the message names it)
+            print(f"error: {err}", file=sys.stderr)
+            return 1
+        for path in paths:
             print(path)
+    if args.command == "lms-export":
+        from . import lms
+        from .paths import repo_root
+
+        try:
+            result = lms.export(args.course or repo_root() / "autograder", args.platform, args.mapping, args.out,
+                                args.assignment, allow_ungraded=args.allow_ungraded)
+        except (lms.MappingError, ValueError) as err:
+            print(f"error: nothing written: {err}", file=sys.stderr)
+            return 1
+        for note in result.notes:
+            print(f"note: {note}")
+        print(f"{result.platform} grade file: {result.path} ({result.students} students, "
+              f"{len(result.assignments)} assignment(s): {', '.join(result.assignments)})")
+    if args.command == "student-wheel":
+        from . import edition, studentkit
+        from .paths import repo_root
+
+        try:
+            result = studentkit.build(args.out or repo_root() / "_build" / "student-wheel", cache=args.cache)
+        except (edition.LeakError, studentkit.StudentKitError) as err:
+            print(f"error: no wheel written: {err}", file=sys.stderr)
+            return 1
+        if args.requirements:
+            print(f"dependencies: {studentkit.requirements_file(args.requirements)}")
+        print(f"student wheel ({len(result.requirements)} pinned dependencies, scan clean): {result.wheel}")
     return 0
 
 
