@@ -50,6 +50,7 @@ book: $(STAMP)
 	@echo "or serve it:  $(BIN)/python -m http.server --directory $(BOOK_HTML) 8000"
 
 test: $(STAMP)
+	$(BIN)/python -m civicspace.studentkit wheelhouse  # the student wheel test's offline wheelhouse (set-up: downloads once)
 	$(BIN)/python -m pytest -n 2 --dist loadgroup
 
 # The maintainer's loop: everything not marked slow (make test runs these too).

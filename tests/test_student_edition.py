@@ -82,7 +82,9 @@ def test_edition_layout(built):
     assert top == {".git", ".gitignore", "Makefile", "README.md", "_config.yml", "_toc.yml", "binder", "book",
                    "datasets", "exercises", "pyproject.toml", "src", "LICENSE", "LICENSE-CONTENT.md", "CITATION.cff"}
     assert not [p for p in out.rglob("*") if "teaching_notes" in p.as_posix() or "rubrics" in p.as_posix()]
-    assert {p.name for p in (out / "binder").iterdir()} == {"postBuild", "requirements.txt", "runtime.txt"}
+    # js-bundles.json: the pinned plotly.js bundles the book build needs (`make book` fetches them).
+    assert {p.name for p in (out / "binder").iterdir()} == {"postBuild", "requirements.txt", "runtime.txt", "js-bundles.json"}
+    assert "civicspace.sphinxext" in (out / "Makefile").read_text() and "jupyter_offline install" in (out / "Makefile").read_text()
     assert (out / "binder" / "requirements.txt").read_bytes() == (SOURCE / "binder" / "requirements.txt").read_bytes()
     assert "pip install" in (out / "binder" / "postBuild").read_text() and os.access(out / "binder" / "postBuild", os.X_OK)
     assert "book:" in (out / "Makefile").read_text()

@@ -1,8 +1,11 @@
 """Where the course's files are.
 
 The package is installed in editable mode from the repository (``make`` and Binder
-both do this), so the repository root is two folders above this file. Set
-``CIVICSPACE_ROOT`` to point the package at another checkout.
+both do this), so the repository root is two folders above this file. Installed from
+the student wheel (``civicspace student-wheel``), the package carries the course files
+itself, in ``civicspace/coursefiles/`` (``datasets/``, ``exercises/``, ``chapters/``),
+and that folder stands in for the repository. Set ``CIVICSPACE_ROOT`` to point the
+package at another checkout.
 """
 
 from __future__ import annotations
@@ -11,12 +14,30 @@ import os
 from pathlib import Path
 
 
+#: The folder inside the installed package that holds the course files (student wheel).
+COURSE_FILES_DIR = "coursefiles"
+
+
+def course_root(package_dir: Path) -> Path:
+    """The course's root for the package in ``package_dir``: the repository it sits in
+    (``<root>/src/civicspace``, with ``<root>/datasets/datapackage.json``) first, else the
+    course files installed with it (``<package_dir>/coursefiles``). When neither exists,
+    the repository path, so that errors name where the files were expected."""
+    package_dir = Path(package_dir)
+    repo = package_dir.parents[1]
+    installed = package_dir / COURSE_FILES_DIR
+    if (repo / "datasets" / "datapackage.json").is_file() or not installed.is_dir():
+        return repo
+    return installed
+
+
 def repo_root() -> Path:
-    """Return the repository root (the folder holding ``datasets/`` and ``book/``)."""
+    """Return the course's root (the folder holding ``datasets/`` and ``exercises/``): the
+    repository, or the installed course files (see :func:`course_root`)."""
     env = os.environ.get("CIVICSPACE_ROOT")
     if env:
         return Path(env).resolve()
-    return Path(__file__).resolve().parents[2]
+    return course_root(Path(__file__).resolve().parent)
 
 
 def datasets_dir() -> Path:
