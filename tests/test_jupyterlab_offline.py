@@ -511,13 +511,17 @@ def _change(page, control, kind: str, attempt: int) -> bool:
         control.locator("select").select_option(value=choices[attempt])
         return True
     if kind == "slider":
-        # One step away from the nearer end, then to the farther end (noUiSlider's keys).
+        # One step, then the farther end, then the other end (noUiSlider's keys): a model's
+        # parameter may matter only in part of its range (chapter 10's exposure cost changes
+        # nothing while the government cooperates anyway).
         handle = control.locator(".noUi-handle").first
         now, low, high = (float(handle.get_attribute(a)) for a in ("aria-valuenow", "aria-valuemin", "aria-valuemax"))
         if attempt == 0:
             key = "ArrowLeft" if now > low else "ArrowRight"
         elif attempt == 1:
             key = "Home" if now - low > high - now else "End"
+        elif attempt == 2:
+            key = "End" if now <= low else "Home"
         else:
             return False
         handle.focus()
@@ -582,12 +586,11 @@ def _exercise_widget(page, root, index: int, stem: str) -> dict:
         control = root.locator(f"[data-cs-control='{j}']")
         control.scroll_into_view_if_needed()
         changed, tried = False, 0
-        # Compared with the widget before this control was touched, so that a redraw that
-        # comes late (a busy kernel) still counts for the attempt that caused it.
         while not changed and _change(page, control, info["kind"], tried):
             tried += 1
+            # Up to a minute: the kernel reruns a model for each change, on a busy machine.
             changed = bool(_wait(lambda: root.evaluate(JS_SIGNATURE) != before, 60, step=0.3))
-        before = _settle(page, root)
+            before = _settle(page, root)
         results.append({**info, "changed": changed, "attempts": tried})
     _wait(lambda: all(f["drawn"] for f in root.evaluate(JS_FIGURES)), 20)
     root.screenshot(path=str(SHOTS / f"{stem}-interactive{index + 1}-after.png"))
