@@ -119,9 +119,9 @@ def _digest(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
-@pytest.fixture(scope="module")
-def graded_batch(tmp_path_factory):
-    work = tmp_path_factory.mktemp("course")
+def released_course(work: Path):
+    """A course folder in ``work`` with the course's configuration and exercise 1 released;
+    returns (course folder, instructor notebook, student notebook)."""
     course = work / "autograder"
     course.mkdir()
     shutil.copyfile(ROOT / "autograder" / "nbgrader_config.py", course / "nbgrader_config.py")
@@ -129,6 +129,12 @@ def graded_batch(tmp_path_factory):
     autograde.nbgrader(course, "generate_assignment", A, "--force", "--log-level=WARN", env=env_with_bin())
     source = nbformat.read(work / "exercises" / A / NB, as_version=4)
     release = nbformat.read(course / "release" / A / NB, as_version=4)
+    return course, source, release
+
+
+@pytest.fixture(scope="module")
+def graded_batch(tmp_path_factory):
+    course, source, release = released_course(tmp_path_factory.mktemp("course"))
     controls = {
         "control_solution": grading.fill_answers(release, source, {"q1_answer", "q2_answer", "q3_answer", "q4_answer"}),
         "control_blank": release,

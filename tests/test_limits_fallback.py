@@ -13,28 +13,19 @@ machine the rest of the suite runs on.
 from __future__ import annotations
 
 import os
-import shutil
 
 import nbformat
 import pytest
 
 from civicspace import autograde, grading, sandbox
-from conftest import ROOT, env_with_bin
-from test_grading_pipeline import LIMITS, A, NB, build_submission, hostile_cases
+from test_grading_pipeline import LIMITS, A, NB, build_submission, hostile_cases, released_course
 
 pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("grading")]
 
 
 @pytest.fixture(scope="module")
 def fallback_batch(tmp_path_factory):
-    work = tmp_path_factory.mktemp("fallback")
-    course = work / "autograder"
-    course.mkdir()
-    shutil.copyfile(ROOT / "autograder" / "nbgrader_config.py", course / "nbgrader_config.py")
-    shutil.copytree(ROOT / "exercises" / A, work / "exercises" / A)
-    autograde.nbgrader(course, "generate_assignment", A, "--force", "--log-level=WARN", env=env_with_bin())
-    source = nbformat.read(work / "exercises" / A / NB, as_version=4)
-    release = nbformat.read(course / "release" / A / NB, as_version=4)
+    course, source, release = released_course(tmp_path_factory.mktemp("fallback"))
     solved = grading.fill_answers(release, source, {"q1_answer", "q2_answer", "q3_answer", "q4_answer"})
     (course / "submitted" / "control_solution" / A).mkdir(parents=True)
     nbformat.write(solved, course / "submitted" / "control_solution" / A / NB)
