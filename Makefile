@@ -39,7 +39,7 @@ $(STAMP): $(LOCK) pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r $(LOCK)
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check --no-deps --no-build-isolation -e .
-	$(BIN)/python -m civicspace.sphinxext
+	$(BIN)/python -m civicspace.book.sphinxext
 	$(BIN)/python -m civicspace.jupyter_offline install
 	touch $(STAMP)
 
@@ -50,7 +50,7 @@ book: $(STAMP)
 	@echo "or serve it:  $(BIN)/python -m http.server --directory $(BOOK_HTML) 8000"
 
 test: $(STAMP)
-	$(BIN)/python -m civicspace.studentkit wheelhouse  # the student wheel test's offline wheelhouse (set-up: downloads once)
+	$(BIN)/python -m civicspace.editions.student_wheel wheelhouse  # the student wheel test's offline wheelhouse (set-up: downloads once)
 	$(BIN)/python -m pytest -n 2 --dist loadgroup
 
 # The maintainer's loop: everything not marked slow (make test runs these too).

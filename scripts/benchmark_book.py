@@ -195,7 +195,7 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--html", type=Path, help="measure this built site only (no build)")
     args = parser.parse_args(argv)
     sys.path.insert(0, str(ROOT / "src"))
-    from civicspace.sphinxext import plotly_js_path
+    from civicspace.book.sphinxext import plotly_js_path
 
     full_plotly = plotly_js_path().stat().st_size
     if args.html:

@@ -7,7 +7,7 @@ correct, a third blank, built from the instructor solution) and grades them
 twice in one run, each in its own scratch course:
 
 - stock: ``nbgrader autograde`` (serial, no sandbox), as most courses run it;
-- pipeline: ``civicspace.autograde`` (bubblewrap sandbox on, parallel workers).
+- pipeline: ``civicspace.grading.autograde`` (bubblewrap sandbox on, parallel workers).
 
 It does this ROUNDS times (default 3: start-up times vary from run to run on a
 shared machine) and prints, for each round, both autograding times (generate,
@@ -32,7 +32,8 @@ import nbformat
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "src"))
 
-from civicspace import autograde, grading  # noqa: E402
+from civicspace.grading import autograde  # noqa: E402
+from civicspace.grading import notebooks as grading
 
 
 def make_course(base: Path, assignment: str, n: int) -> Path:

@@ -30,7 +30,7 @@ import nbformat
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "src"))
 
-from civicspace import grading  # noqa: E402
+from civicspace.grading import notebooks as grading  # noqa: E402
 
 READING_WPM = 200  # careful reading of academic text
 CODE_CELL_MIN = 2  # per code cell of a chapter (read the code or study its figure)

@@ -8,7 +8,7 @@ import pandas as pd
 import pytest
 
 import civicspace as cs
-from civicspace import authoritarian as au
+from civicspace.chapters import ch04_authoritarian as au
 from civicspace.plotting import OKABE_ITO
 
 

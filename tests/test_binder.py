@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from civicspace import edition
+from civicspace.editions import student_edition as edition
 from civicspace.paths import repo_root
 from conftest import BIN, env_with_bin
 

@@ -81,7 +81,7 @@ def test_chapter_page_loads_the_smallest_plotly_bundle_holding_its_trace_types(b
     """One plotly.js per page: the smallest partial bundle of binder/js-bundles.json whose trace
     types (checked against the real bundles in test_page_speed.py) include every trace type the
     chapter's figures use; the full plotly.min.js only when no partial bundle holds them all."""
-    from civicspace import sphinxext
+    from civicspace.book import sphinxext
 
     html = (book_html / f"{doc}.html").read_text(encoding="utf-8")
     types = expected_trace_types(doc)
@@ -296,8 +296,8 @@ def test_static_interactive_year_slider_changes_the_map(browser, site_url):
 
 def test_built_book_leaks_no_solution_or_hidden_test(book_html):
     """Nothing a student can open in the built site contains a solution, hidden-test, rubric or
-    teaching-notes line: the same scan the student edition must pass (civicspace.edition)."""
-    from civicspace import edition
+    teaching-notes line: the same scan the student edition must pass (civicspace.editions.student_edition)."""
+    from civicspace.editions import student_edition as edition
 
     secrets = edition.collect_secrets(ROOT)
     assert secrets.lines and secrets.pairs

@@ -9,7 +9,7 @@ import plotly.graph_objects as go
 import pytest
 
 import civicspace as cs
-from civicspace import closing
+from civicspace.chapters import ch12_closing as closing
 
 
 @pytest.fixture

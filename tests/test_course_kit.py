@@ -15,7 +15,7 @@ import sys
 import nbformat
 import yaml
 
-from civicspace import grading
+from civicspace.grading import notebooks as grading
 from conftest import ROOT, chapter_docs
 
 OUTLINE = ROOT / "book" / "outline.md"

@@ -5,7 +5,7 @@ import json
 
 import pytest
 
-from civicspace.curation import SourceError, apply_corrections, load_resource, read_source, write_checked
+from civicspace.data.curation import SourceError, apply_corrections, load_resource, read_source, write_checked
 
 
 def test_a_correction_replaces_the_value_it_was_written_against():

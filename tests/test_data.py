@@ -219,7 +219,7 @@ def test_every_resource_documents_coverage_citation_and_terms():
 
 
 def test_data_appendix_lists_every_dataset_with_citation_and_terms():
-    from civicspace import datadoc
+    from civicspace.book import datadoc
 
     text = datadoc.appendix_markdown()
     for res in data.datapackage()["resources"]:

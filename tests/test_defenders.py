@@ -11,7 +11,7 @@ import plotly.graph_objects as go
 import pytest
 
 import civicspace as cs
-from civicspace import defenders as dfd
+from civicspace.chapters import ch09_defenders as dfd
 from civicspace.plotting import OKABE_ITO
 
 

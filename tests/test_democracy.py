@@ -1,4 +1,4 @@
-"""Chapter 3: the pure functions, figures and widget of civicspace.democracy.
+"""Chapter 3: the pure functions, figures and widget of civicspace.chapters.ch03_democracy.
 
 Most tests use a small hand-made panel whose answers can be worked out by hand;
 the last ones check the functions against the real V-Dem table.
@@ -8,7 +8,7 @@ import pandas as pd
 import pytest
 
 import civicspace as cs
-from civicspace import democracy as dem
+from civicspace.chapters import ch03_democracy as dem
 from civicspace import plotting
 
 

@@ -8,7 +8,7 @@ import pandas as pd
 import pytest
 
 import civicspace as cs
-from civicspace import escalation as es
+from civicspace.chapters import ch07_escalation as es
 from civicspace.plotting import OKABE_ITO
 
 

@@ -1,4 +1,4 @@
-"""civicspace.fatf: the R8 timeline helpers, the proportionality checker, its figures and its widget."""
+"""civicspace.chapters.ch06_aml_cft: the R8 timeline helpers, the proportionality checker, its figures and its widget."""
 
 from __future__ import annotations
 
@@ -6,7 +6,8 @@ import pandas as pd
 import plotly.graph_objects as go
 import pytest
 
-from civicspace import data, fatf
+from civicspace import data
+from civicspace.chapters import ch06_aml_cft as fatf
 from civicspace.plotting import OKABE_ITO
 
 

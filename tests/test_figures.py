@@ -7,7 +7,9 @@ import plotly.io as pio
 import pytest
 
 import civicspace as cs
-from civicspace import figures, plotting, treaties
+from civicspace import plotting
+from civicspace.chapters import ch01_foundations as figures
+from civicspace.chapters import ch01_foundations as treaties
 
 
 @pytest.fixture(scope="module")
@@ -68,7 +70,7 @@ def test_renderer_choice(monkeypatch):
 
 
 def test_widget_redraws_on_each_control(df):
-    w = cs.widgets.ratification_explorer(df, treaty="ICCPR", year=2022)
+    w = cs.ch01.ratification_explorer(df, treaty="ICCPR", year=2022)
     # Counted directly from the table (172 in the August 2022 snapshot, as corrected).
     n_2022 = int(((df["treaty"] == "ICCPR") & (df["status"] == "party") & (df["year"] <= 2022)).sum())
     assert n_2022 == 172
@@ -85,7 +87,7 @@ def test_live_figure_base_lays_out_rows_and_redraws_only_on_its_controls():
     """Every chapter's widget is a LiveFigure: rows above the output, a redraw per change."""
     import ipywidgets as widgets
 
-    class Doubler(cs.widgets.LiveFigure):
+    class Doubler(cs.ch01.LiveFigure):
         def __init__(self):
             self.n = widgets.IntSlider(value=2)
             self.note = widgets.IntSlider(value=0)  # shown, but not a control
@@ -104,7 +106,7 @@ def test_live_figure_base_lays_out_rows_and_redraws_only_on_its_controls():
     w.note.value = 3
     assert w.calls == 2  # not a control: no redraw
 
-    class Unfinished(cs.widgets.LiveFigure):
+    class Unfinished(cs.ch01.LiveFigure):
         pass
 
     with pytest.raises(NotImplementedError):

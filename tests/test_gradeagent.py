@@ -15,7 +15,8 @@ import threading
 import pandas as pd
 import pytest
 
-from civicspace import gradeagent, gradeexec
+from civicspace.grading import agent as gradeagent
+from civicspace.grading import execute as gradeexec
 
 
 # The audit runs in a fresh interpreter per case: a trick such as ``builtins.len = ...``
@@ -26,7 +27,7 @@ import builtins, json, sys
 saved = dict(vars(builtins))
 from IPython.testing.globalipapp import start_ipython
 import civicspace.data
-from civicspace import gradeagent
+from civicspace.grading import agent as gradeagent
 shell = start_ipython()
 gradeagent.note_main_thread()
 baseline = gradeagent._Baseline(shell)

@@ -9,7 +9,7 @@ import pandas as pd
 import pytest
 
 import civicspace as cs
-from civicspace import gradecodec as codec
+from civicspace.grading import codec
 
 
 def roundtrip(value):

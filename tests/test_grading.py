@@ -1,9 +1,9 @@
-"""Unit tests of civicspace.grading on small hand-made notebooks."""
+"""Unit tests of civicspace.grading.notebooks on small hand-made notebooks."""
 
 import nbformat
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
 
-from civicspace import grading
+from civicspace.grading import notebooks as grading
 
 
 def meta(gid, **kw):

@@ -15,7 +15,8 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from civicspace import autograde, grading
+from civicspace.grading import autograde
+from civicspace.grading import notebooks as grading
 from conftest import ROOT, env_with_bin
 
 A = "ch01_foundations"
@@ -60,7 +61,7 @@ def test_course_settings_are_read_and_the_sandbox_layer_is_added(tmp_path):
     assert cfg.CourseDirectory.db_url == f"sqlite:///{scratch / 'gradebook.db'}"
     assert cfg.CourseDirectory.source_directory == str(scratch / "source")
     assert cfg.KernelManager.transport == "ipc"
-    from civicspace.gradeexec import IsolatedExecute
+    from civicspace.grading.execute import IsolatedExecute
     from nbgrader.preprocessors import AssignLatePenalties, Execute, SaveAutoGrades
 
     steps = cfg.Autograde.autograde_preprocessors
@@ -74,7 +75,7 @@ def test_instructor_preprocessor_list_is_kept_with_execute_sandboxed(tmp_path):
         "from nbgrader.preprocessors import Execute, LimitOutput, SaveAutoGrades\n"
         "c.Autograde.autograde_preprocessors = [Execute, LimitOutput, SaveAutoGrades]\n"
     ))
-    from civicspace.gradeexec import IsolatedExecute
+    from civicspace.grading.execute import IsolatedExecute
     from nbgrader.preprocessors import LimitOutput, SaveAutoGrades
 
     steps = autograde.scratch_config(course, tmp_path / "s", 60).Autograde.autograde_preprocessors

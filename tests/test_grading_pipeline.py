@@ -1,6 +1,6 @@
 """The instructor's grading pipeline against hostile submissions (containment).
 
-One batch, graded by `civicspace.autograde.grade` with the sandbox on: three
+One batch, graded by `civicspace.grading.autograde.grade` with the sandbox on: three
 honest controls (solution, blank, partly correct) and twenty-two hostile
 submissions. Each hostile one is the full solution with an attack placed in its
 last answer (question 4, 2 of 10 autograded points) or in its file. For every
@@ -20,7 +20,9 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from civicspace import autograde, grading, sandbox
+from civicspace.grading import autograde
+from civicspace.grading import notebooks as grading
+from civicspace.grading import sandbox
 from conftest import ROOT, env_with_bin
 
 pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("grading")]
@@ -75,7 +77,7 @@ def hostile_cases(course: Path) -> dict[str, tuple]:
         "empty_notebook": ("empty", 0, ["no graded cells"]),
         "huge_output": (q4("print('x' * 100_000_000)\n" + SOLVED_Q4), 10, ["^huge_output: graded .*: ok$"]),
         "kernel_kills_itself": (q4("import os, signal\nos.kill(os.getpid(), signal.SIGKILL)"), 8, ["DeadKernelError"]),
-        "monkeypatch_test_helpers": (q4("cs.treaties.parties_in_year = lambda *a, **k: None\ncs.data.load_treaty_ratification = lambda: treaties\n" + SOLVED_Q4), 8, ["FLAGGED FOR REVIEW: .*civicspace"]),
+        "monkeypatch_test_helpers": (q4("cs.ch01.parties_in_year = lambda *a, **k: None\ncs.data.load_treaty_ratification = lambda: treaties\n" + SOLVED_Q4), 8, ["FLAGGED FOR REVIEW: .*civicspace"]),
         "suppress_tracebacks_wrong_answer": ("suppress_tb", 0, ["FLAGGED FOR REVIEW: replaces the shell's method"]),
         "odd_unicode_and_long_lines": (q4("# " + "\u202e\u200b\U0001F600 ünïcødé " * 20000 + "\nlabel = 'مرحبا 你好 \\u0000 \\x00'\n" + SOLVED_Q4), 10, ["^odd_unicode_and_long_lines: graded .*: ok$"]),
     }

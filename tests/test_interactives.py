@@ -10,10 +10,10 @@ import pandas as pd
 import pytest
 
 import civicspace as cs
-from civicspace import figures
-from civicspace import laws as L
-from civicspace import treaties as tr
-from civicspace import widgets
+from civicspace.chapters import ch01_foundations as figures
+from civicspace.chapters import ch05_foreign_agent_laws as L
+from civicspace.chapters import ch01_foundations as tr
+from civicspace.chapters import ch01_foundations as widgets
 
 ROOT = Path(__file__).resolve().parents[1]
 

@@ -84,7 +84,8 @@ def lab_report(tmp_path_factory) -> dict:
     for doc in chapter_docs():
         jupytext.write(jupytext.read(ROOT / f"{doc}.md"), notebooks / f"{Path(doc).name}.ipynb")
     # Exercise 0 as a student has it (nbgrader's student version), with the answers written in.
-    from civicspace import grading, release
+    from civicspace.grading import notebooks as grading
+    from civicspace.editions import release
 
     student_nb = release.release(EXERCISE_0, work / "release") / f"{EXERCISE_0}.ipynb"
     student = nbformat.read(student_nb, as_version=4)

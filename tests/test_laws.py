@@ -1,10 +1,10 @@
-"""Chapter 5: pure functions, figures and the live widget of civicspace.laws."""
+"""Chapter 5: pure functions, figures and the live widget of civicspace.chapters.ch05_foreign_agent_laws."""
 
 import pandas as pd
 import pytest
 
 import civicspace as cs
-from civicspace import laws as L
+from civicspace.chapters import ch05_foreign_agent_laws as L
 from civicspace.plotting import OKABE_ITO
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import yaml
 
-from civicspace import edition
+from civicspace.editions import student_edition as edition
 from conftest import ROOT
 
 

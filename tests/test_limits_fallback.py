@@ -17,7 +17,9 @@ import os
 import nbformat
 import pytest
 
-from civicspace import autograde, grading, sandbox
+from civicspace.grading import autograde
+from civicspace.grading import notebooks as grading
+from civicspace.grading import sandbox
 from test_grading_pipeline import LIMITS, A, NB, build_submission, hostile_cases, released_course
 
 pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("grading")]

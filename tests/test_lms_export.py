@@ -1,4 +1,4 @@
-"""Grade files for Canvas and Moodle (civicspace.lms, ``civicspace lms-export``).
+"""Grade files for Canvas and Moodle (civicspace.grading.lms, ``civicspace lms-export``).
 
 A small gradebook is made with nbgrader's own API (two assignments, four students,
 a late penalty, a hand-graded answer); the files are checked against the headers the
@@ -17,7 +17,9 @@ from pathlib import Path
 
 import pytest
 
-from civicspace import autograde, cli, lms
+from civicspace import cli
+from civicspace.grading import autograde
+from civicspace.grading import lms
 from conftest import BIN, ROOT
 
 A1, A2 = "ch01_foundations", "ch02_what_ngos_do"

@@ -8,7 +8,7 @@ import pandas as pd
 import pytest
 
 import civicspace as cs
-from civicspace import monitoring as mo
+from civicspace.chapters import ch10_ilo_uzbekistan as mo
 from civicspace.plotting import OKABE_ITO
 
 

@@ -22,7 +22,9 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from civicspace import autograde, grading, sandbox
+from civicspace.grading import autograde
+from civicspace.grading import notebooks as grading
+from civicspace.grading import sandbox
 from conftest import BIN, ROOT, env_with_bin
 
 pytestmark = pytest.mark.slow

@@ -9,7 +9,7 @@ import nbgrader
 
 
 def test_runner_is_nbgrader_command_line():
-    out = subprocess.run([sys.executable, "-m", "civicspace.nbgrader_runner", "--version"], capture_output=True, text=True)
+    out = subprocess.run([sys.executable, "-m", "civicspace.grading.runner", "--version"], capture_output=True, text=True)
     assert out.returncode == 0, out.stderr
     assert nbgrader.__version__ in out.stdout + out.stderr
 
@@ -28,7 +28,7 @@ def test_runner_skips_the_optional_grammar_but_keeps_notebook_validation():
         "        print('invalid rejected')\n"
         "    print('grammar loaded' if sys.modules.get('rfc3987_syntax') else 'grammar skipped')\n"
         "atexit.register(report)\n"
-        "from civicspace.nbgrader_runner import main\n"
+        "from civicspace.grading.runner import main\n"
         "main(['--version'])\n"
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)

@@ -27,7 +27,7 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from civicspace import grading
+from civicspace.grading import notebooks as grading
 
 ROOT = Path(__file__).resolve().parents[1]
 RUBRICS = ROOT / "autograder" / "rubrics"

@@ -22,15 +22,33 @@ def test_every_listed_submodule_is_an_attribute(name):
 
 
 def test_every_module_file_is_listed():
-    """A new chapter module must be added to SUBMODULES, or cs.<module> fails in notebooks."""
+    """A new top-level module or subpackage must be added to SUBMODULES, or cs.<module> fails in notebooks."""
     from pathlib import Path
 
-    from civicspace.edition import INSTRUCTOR_ONLY_MODULES
+    package = Path(cs.__file__).parent
+    internal = {"__init__", "cli", "course", "kernelfix"}  # command lines and infrastructure, not for notebooks
+    files = {p.stem for p in package.glob("*.py")} | {p.name for p in package.iterdir() if (p / "__init__.py").is_file()}
+    assert files - internal == set(cs.SUBMODULES)
 
-    # Instructor-only modules (not in the student edition) need not be attributes of the package.
-    internal = {"__init__", "cli", "course", "curation", "kernelfix", "sphinxext"} | (set(INSTRUCTOR_ONLY_MODULES) - set(cs.SUBMODULES))
-    files = {p.stem for p in Path(cs.__file__).parent.glob("*.py")} - internal
-    assert files == set(cs.SUBMODULES)
+
+def test_every_chapter_module_is_reachable_as_cs_chNN():
+    """``chapters/chNN_<name>.py`` is ``cs.chNN``, found without a list; exercises and chapters match."""
+    from pathlib import Path
+
+    from civicspace.chapters import chapter_names
+
+    names = chapter_names()
+    assert names == sorted(names) and len(names) >= 12
+    for name in names:
+        assert getattr(cs, name[:4]).__name__ == f"civicspace.chapters.{name}"
+        assert name[:4] in dir(cs)
+    exercises = {p.name for p in (Path(cs.__file__).parents[2] / "exercises").iterdir() if p.name.startswith("ch")}
+    assert set(names) <= exercises, set(names) - exercises
+
+
+def test_unknown_chapter_raises_attribute_error():
+    with pytest.raises(AttributeError, match="ch99"):
+        cs.ch99  # noqa: B018
 
 
 def test_unknown_attribute_raises_attribute_error():

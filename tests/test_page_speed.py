@@ -16,7 +16,8 @@ from pathlib import Path
 
 import pytest
 
-from civicspace import plotting, sphinxext
+from civicspace import plotting
+from civicspace.book import sphinxext
 from conftest import ROOT
 
 
@@ -120,8 +121,8 @@ def test_the_lock_pins_the_plotly_js_version_of_the_plotly_wheel():
 def test_the_makefile_environment_step_fetches_the_bundles():
     makefile = (ROOT / "Makefile").read_text(encoding="utf-8")
     recipe = makefile.split("$(STAMP): ", 1)[1].split("\n\n", 1)[0]
-    assert "-m civicspace.sphinxext" in recipe
-    assert recipe.index("-e .") < recipe.index("-m civicspace.sphinxext") < recipe.index("touch $(STAMP)")
+    assert "-m civicspace.book.sphinxext" in recipe
+    assert recipe.index("-e .") < recipe.index("-m civicspace.book.sphinxext") < recipe.index("touch $(STAMP)")
 
 
 def test_a_missing_bundle_stops_the_book_build_naming_the_file(monkeypatch, tmp_path):

@@ -20,7 +20,8 @@ import pytest
 
 import yaml
 
-from civicspace import course, paths, studentkit
+from civicspace import course, paths
+from civicspace.editions import student_wheel as studentkit
 from conftest import ROOT
 
 

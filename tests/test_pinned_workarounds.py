@@ -1,8 +1,8 @@
 """Workarounds written against exact versions are re-checked when those versions change.
 
 civicspace.kernelfix replaces jupyter_client's AsyncZMQSocketChannel.get_msg;
-civicspace.nbgrader_runner hides an optional import from nbgrader's start-up;
-civicspace.gradeexec subclasses nbgrader's Execute preprocessor and drives nbclient.
+civicspace.grading.runner hides an optional import from nbgrader's start-up;
+civicspace.grading.execute subclasses nbgrader's Execute preprocessor and drives nbclient.
 When the lock moves any of these packages, this test fails: read the new versions'
 code for the behaviour each workaround relies on, run the grading and kernel tests,
 then update the versions below.
@@ -29,7 +29,7 @@ def test_the_workarounds_were_checked_against_the_locked_versions():
         "jupyter_client changed in the lock: re-check civicspace.kernelfix against its AsyncZMQSocketChannel.get_msg"
     )
     assert locked["nbgrader"] == CHECKED["nbgrader"], (
-        "nbgrader changed in the lock: re-check civicspace.nbgrader_runner and civicspace.gradeexec (Execute subclass)"
+        "nbgrader changed in the lock: re-check civicspace.grading.runner and civicspace.grading.execute (Execute subclass)"
     )
 
 

@@ -29,7 +29,9 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from civicspace import autograde, grading, sandbox
+from civicspace.grading import autograde
+from civicspace.grading import notebooks as grading
+from civicspace.grading import sandbox
 from conftest import ROOT, env_with_bin
 
 pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("grading")]

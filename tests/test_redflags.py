@@ -11,7 +11,7 @@ import pandas as pd
 import pytest
 
 import civicspace as cs
-from civicspace import redflags as rf
+from civicspace.chapters import ch11_partnerships as rf
 from civicspace.plotting import OKABE_ITO
 
 

@@ -8,7 +8,7 @@ import pandas as pd
 import pytest
 
 import civicspace as cs
-from civicspace import responses as rs
+from civicspace.chapters import ch08_responses as rs
 from civicspace.plotting import OKABE_ITO
 
 

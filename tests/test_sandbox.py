@@ -9,7 +9,7 @@ import sys
 
 import pytest
 
-from civicspace import sandbox
+from civicspace.grading import sandbox
 
 SLEEP = "import time; time.sleep(60)"
 

@@ -19,7 +19,8 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from civicspace import edition, release
+from civicspace.editions import student_edition as edition
+from civicspace.editions import release
 from civicspace.paths import repo_root
 from conftest import BIN, env_with_bin
 
@@ -84,7 +85,7 @@ def test_edition_layout(built):
     assert not [p for p in out.rglob("*") if "teaching_notes" in p.as_posix() or "rubrics" in p.as_posix()]
     # js-bundles.json: the pinned plotly.js bundles the book build needs (`make book` fetches them).
     assert {p.name for p in (out / "binder").iterdir()} == {"postBuild", "requirements.txt", "runtime.txt", "js-bundles.json"}
-    assert "civicspace.sphinxext" in (out / "Makefile").read_text() and "jupyter_offline install" in (out / "Makefile").read_text()
+    assert "civicspace.book.sphinxext" in (out / "Makefile").read_text() and "jupyter_offline install" in (out / "Makefile").read_text()
     assert (out / "binder" / "requirements.txt").read_bytes() == (SOURCE / "binder" / "requirements.txt").read_bytes()
     assert "pip install" in (out / "binder" / "postBuild").read_text() and os.access(out / "binder" / "postBuild", os.X_OK)
     assert "book:" in (out / "Makefile").read_text()
@@ -163,7 +164,7 @@ print(json.dumps({"file": cs.__file__, "rows": len(treaties), "submodules": list
     assert info["rows"] > 0
     assert not set(info["submodules"]) & set(edition.INSTRUCTOR_ONLY_MODULES)
     assert all(info["missing"].values()), info["missing"]
-    res = subprocess.run([sys.executable, "-c", "import civicspace.autograde"], cwd=tmp_path, env=env,
+    res = subprocess.run([sys.executable, "-c", "import civicspace.grading.autograde"], cwd=tmp_path, env=env,
                          capture_output=True, text=True, timeout=300)
     assert res.returncode != 0 and "ModuleNotFoundError" in res.stderr
 
@@ -195,7 +196,7 @@ def test_scan_catches_markers_rubric_text_and_modules(built, secrets, tmp_path):
     (copy / "src" / "civicspace" / "grading.py").write_text("", encoding="utf-8")
     findings = edition.scan_files(copy, secrets)
     where = {f.split(":", 1)[0] for f in findings}
-    assert where == {nb_path.relative_to(copy).as_posix(), "datasets/rubric.txt", "src/civicspace/grading.py"}, findings
+    assert where == {nb_path.relative_to(copy).as_posix(), "datasets/rubric.txt", "src/civicspace/grading/notebooks.py"}, findings
 
 
 def test_scan_catches_secrets_left_in_git_history(built, secrets, tmp_path):
@@ -256,7 +257,7 @@ def test_launch_links_open_the_student_edition():
 
     import yaml
 
-    from civicspace import sphinxext
+    from civicspace.book import sphinxext
 
     config_yml = yaml.safe_load((SOURCE / "_config.yml").read_text(encoding="utf-8"))
     url = config_yml["repository"]["url"].rstrip("/")

@@ -9,7 +9,7 @@ environment), ``pip install`` of the wheel with its pinned dependencies, and
 runs from top to bottom and exercise 0, answered, passes its visible tests.
 
 No network at test time: pip installs the dependencies with ``--no-index`` from the
-wheelhouse that ``make env`` downloads (``python -m civicspace.studentkit wheelhouse``,
+wheelhouse that ``make env`` downloads (``python -m civicspace.editions.student_wheel wheelhouse``,
 into ``<environment>/student-wheelhouse``); pip's configuration files and environment
 variables are not used.
 """
@@ -35,7 +35,9 @@ import pytest
 from packaging.requirements import Requirement
 from packaging.utils import canonicalize_name
 
-from civicspace import edition, grading, studentkit
+from civicspace.editions import student_edition as edition
+from civicspace.grading import notebooks as grading
+from civicspace.editions import student_wheel as studentkit
 from conftest import BIN, ROOT, env_with_bin
 
 pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("student_wheel")]
@@ -154,7 +156,7 @@ def installed(wheel, tmp_path_factory):
     wheelhouse = studentkit.default_wheelhouse()
     missing = studentkit.wheelhouse_missing(wheelhouse, requirements)
     assert not missing, (f"{wheelhouse} lacks {len(missing)} wheel(s) ({', '.join(missing[:5])}...): run "
-                         f"`{BIN / 'python'} -m civicspace.studentkit wheelhouse` (make env does, with network)")
+                         f"`{BIN / 'python'} -m civicspace.editions.student_wheel wheelhouse` (make env does, with network)")
     work = tmp_path_factory.mktemp("fresh")
     home, venv = work / "home", work / "venv"
     home.mkdir()

@@ -1,4 +1,4 @@
-"""Unit tests of civicspace.upr: tables on hand-made data, figures, the live explorer, the real data."""
+"""Unit tests of civicspace.chapters.ch02_what_ngos_do: tables on hand-made data, figures, the live explorer, the real data."""
 
 import math
 
@@ -6,7 +6,8 @@ import pandas as pd
 import pytest
 
 import civicspace as cs
-from civicspace import plotting, upr
+from civicspace import plotting
+from civicspace.chapters import ch02_what_ngos_do as upr
 
 FLAGS = list(upr.FLAGS)
 

@@ -7,7 +7,7 @@ writes case_timelines.csv next to this script (or into the folder given as the f
 argument):
 
 - the documented corrections in ``CORRECTIONS`` are applied (see the README);
-- ``country`` is recomputed from ``iso3`` with civicspace.countries.country_name;
+- ``country`` is recomputed from ``iso3`` with civicspace.data.countries.country_name;
 - ``stage_rank`` (1-4) is the position of ``stage`` on the ladder
   administrative pressure -> informational isolation -> legal stigma -> criminal liability;
 - ``year`` is the year of ``date``;
@@ -33,9 +33,9 @@ import re
 import sys
 from pathlib import Path
 
-from civicspace import curation
-from civicspace.countries import country_name, is_known
-from civicspace.curation import SourceError, apply_corrections
+from civicspace.data import curation
+from civicspace.data.countries import country_name, is_known
+from civicspace.data.curation import SourceError, apply_corrections
 
 HERE = Path(__file__).resolve().parent
 SOURCE = HERE / "case_timelines_source.csv"
@@ -93,7 +93,7 @@ def read_source(path: Path | str = SOURCE) -> list[dict[str, str]]:
             if not (row["event_id"].startswith(expected) and CASE_ID_RE.match(row["event_id"])):
                 bad(i, "event_id", f"value {row['event_id']!r} does not have the form {expected}<words-with-hyphens>")
         if row["iso3"] and not is_known(row["iso3"]):
-            bad(i, "iso3", f"value {row['iso3']!r} is not a known ISO 3166-1 alpha-3 code (civicspace.countries.is_known)")
+            bad(i, "iso3", f"value {row['iso3']!r} is not a known ISO 3166-1 alpha-3 code (civicspace.data.countries.is_known)")
         if row["case_id"] and row["organisation"] and row["iso3"]:
             facts = case_facts.setdefault(row["case_id"], (row["organisation"], row["iso3"], i))
             if row["organisation"] != facts[0]:

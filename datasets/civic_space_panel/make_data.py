@@ -21,7 +21,7 @@ import re
 import sys
 from pathlib import Path
 
-from civicspace.countries import NON_ISO, country_name, is_known
+from civicspace.data.countries import NON_ISO, country_name, is_known
 
 HERE = Path(__file__).resolve().parent
 SHARED = Path(os.environ.get("CIVICSPACE_SHARED", HERE.parents[2] / "shared")) / "data" / "vdem"
@@ -58,7 +58,7 @@ YEARS = (1970, 2023)
 CODE_FIXES: dict[str, str] = {}
 
 # Units whose V-Dem code is not an ISO 3166-1 code (all listed in
-# civicspace.countries.NON_ISO), with the name V-Dem gives them. Checked against
+# civicspace.data.countries.NON_ISO), with the name V-Dem gives them. Checked against
 # every raw row, so a code that V-Dem reuses for another unit stops the build.
 NON_ISO_UNITS = {
     "XKX": "Kosovo",
@@ -96,7 +96,7 @@ def course_code(raw_code: str, vdem_name: str, where: str) -> str:
     if not is_known(code):
         fail(
             f"{where}, column 'country_text_id'",
-            f"code {raw_code!r} ({vdem_name}) is neither ISO 3166-1 alpha-3 nor in civicspace.countries.NON_ISO; "
+            f"code {raw_code!r} ({vdem_name}) is neither ISO 3166-1 alpha-3 nor in civicspace.data.countries.NON_ISO; "
             "add a documented mapping to CODE_FIXES in make_data.py",
         )
     if code in NON_ISO:

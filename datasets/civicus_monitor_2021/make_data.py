@@ -19,7 +19,7 @@ import os
 import sys
 from pathlib import Path
 
-from civicspace.countries import country_name, is_known
+from civicspace.data.countries import country_name, is_known
 
 HERE = Path(__file__).resolve().parent
 SHARED = Path(os.environ.get("CIVICSPACE_SHARED", HERE.parents[2] / "shared")) / "data" / "civicus"

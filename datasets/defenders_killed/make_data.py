@@ -19,8 +19,8 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from civicspace import curation
-from civicspace.curation import SourceError
+from civicspace.data import curation
+from civicspace.data.curation import SourceError
 
 HERE = Path(__file__).resolve().parent
 SOURCE = HERE / "defenders_killed_source.csv"

@@ -18,7 +18,7 @@ Two tracks of events:
   its origin in ``linked_dataset`` / ``linked_id``; the script checks that the linked
   row exists, has the same date, and cites the same ``source_url``.
 
-Output: ``country`` is computed from ``iso3`` with civicspace.countries.country_name
+Output: ``country`` is computed from ``iso3`` with civicspace.data.countries.country_name
 (empty for FATF rows); ``year`` is the year of ``date``; rows are sorted by date and
 event id. Every cell is checked against the schema in resource.json (types, required values,
 allowed values, patterns, ranges, unique ids); this script adds the rules that compare
@@ -35,9 +35,9 @@ import csv
 import sys
 from pathlib import Path
 
-from civicspace import curation
-from civicspace.countries import country_name, is_known
-from civicspace.curation import SourceError
+from civicspace.data import curation
+from civicspace.data.countries import country_name, is_known
+from civicspace.data.curation import SourceError
 
 HERE = Path(__file__).resolve().parent
 SOURCE = HERE / "fatf_r8_timeline_source.csv"
@@ -81,7 +81,7 @@ def read_source(path: Path | str = SOURCE, datasets: Path = HERE.parent) -> list
             if not row["iso3"]:
                 bad(line, "iso3", "value is missing but required on a national row")
             elif not is_known(row["iso3"]):
-                bad(line, "iso3", f"value {row['iso3']!r} is not a known ISO 3166-1 alpha-3 code (civicspace.countries.is_known)")
+                bad(line, "iso3", f"value {row['iso3']!r} is not a known ISO 3166-1 alpha-3 code (civicspace.data.countries.is_known)")
             dataset, link = row["linked_dataset"], row["linked_id"]
             if dataset not in LINKS:
                 bad(line, "linked_dataset", f"value {dataset!r} is not one of {list(LINKS)} (national rows come from them)")

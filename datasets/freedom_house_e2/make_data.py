@@ -23,7 +23,7 @@ from pathlib import Path
 
 import pycountry
 
-from civicspace.countries import country_name, is_known
+from civicspace.data.countries import country_name, is_known
 
 HERE = Path(__file__).resolve().parent
 SHARED = Path(os.environ.get("CIVICSPACE_SHARED", HERE.parents[2] / "shared")) / "data" / "freedom_house"
@@ -78,7 +78,7 @@ def iso3_of(name: str, where: str) -> str:
         except LookupError:
             fail(f"{where}, column 'Country/Territory'", f"no ISO code for country {name!r}; add it to NAME_TO_ISO3")
     if not is_known(code):
-        fail(f"{where}, column 'Country/Territory'", f"code {code!r} for {name!r} is not known to civicspace.countries")
+        fail(f"{where}, column 'Country/Territory'", f"code {code!r} for {name!r} is not known to civicspace.data.countries")
     return code
 
 

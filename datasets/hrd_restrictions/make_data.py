@@ -33,7 +33,7 @@ from typing import NoReturn
 
 import pycountry
 
-from civicspace.countries import country_name, is_known
+from civicspace.data.countries import country_name, is_known
 
 HERE = Path(__file__).resolve().parent
 SHARED = Path(os.environ.get("CIVICSPACE_SHARED", HERE.parents[2] / "shared")) / "data" / "repression"
@@ -63,7 +63,7 @@ MISSING = {"NA", "99"}
 WB_TO_ISO3 = {
     "ADO": "AND",  # Andorra
     "ZAR": "COD",  # DR Congo (old World Bank code)
-    "KSV": "XKX",  # Kosovo (no ISO code; civicspace.countries.NON_ISO)
+    "KSV": "XKX",  # Kosovo (no ISO code; civicspace.data.countries.NON_ISO)
     "ROM": "ROU",  # Romania (old World Bank code)
     "TMP": "TLS",  # Timor-Leste (old World Bank code)
     "WBG": "PSE",  # West Bank and Gaza

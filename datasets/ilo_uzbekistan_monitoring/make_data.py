@@ -5,7 +5,7 @@ cotton harvest for which an ILO monitoring report was found, with the figures as
 published and the page that was checked), checks it strictly and writes
 ilo_uzbekistan_monitoring.csv next to this script (or into the folder given as the
 first argument), sorted by harvest year, with ``iso3``/``country`` columns added
-(civicspace.countries.country_name) so that the table joins the course's other tables.
+(civicspace.data.countries.country_name) so that the table joins the course's other tables.
 
 Every cell is checked against the schema in resource.json (types, required values,
 allowed values, patterns, ranges, unique ids); this script adds the rules that compare
@@ -21,9 +21,9 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from civicspace import curation
-from civicspace.countries import country_name
-from civicspace.curation import SourceError
+from civicspace.data import curation
+from civicspace.data.countries import country_name
+from civicspace.data.curation import SourceError
 
 HERE = Path(__file__).resolve().parent
 SOURCE = HERE / "ilo_uzbekistan_monitoring_source.csv"

@@ -29,7 +29,7 @@ from fractions import Fraction
 from pathlib import Path
 from typing import NoReturn
 
-from civicspace.countries import country_name, iso3_from_iso2, is_known
+from civicspace.data.countries import country_name, iso3_from_iso2, is_known
 
 HERE = Path(__file__).resolve().parent
 SHARED = Path(os.environ.get("CIVICSPACE_SHARED", HERE.parents[2] / "shared")) / "data" / "ngo_laws"

@@ -6,7 +6,7 @@ checks it strictly and writes restrictive_laws.csv next to this script (or into 
 folder given as the first argument):
 
 - the documented corrections in ``CORRECTIONS`` are applied (see the README);
-- ``country`` is recomputed from ``iso3`` with civicspace.countries.country_name;
+- ``country`` is recomputed from ``iso3`` with civicspace.data.countries.country_name;
 - ``targets`` (a ';'-separated list) is split into three boolean columns;
 - ``year_adopted`` is the year of ``date_adopted``;
 - rows are sorted by date adopted, country code and event id.
@@ -26,9 +26,9 @@ import re
 import sys
 from pathlib import Path
 
-from civicspace import curation
-from civicspace.countries import country_name, is_known
-from civicspace.curation import SourceError, apply_corrections
+from civicspace.data import curation
+from civicspace.data.countries import country_name, is_known
+from civicspace.data.curation import SourceError, apply_corrections
 
 HERE = Path(__file__).resolve().parent
 SOURCE = HERE / "restrictive_laws_source.csv"
@@ -119,7 +119,7 @@ def read_source(path: Path | str = SOURCE) -> list[dict[str, str]]:
             bad(i, "event_id", f"value {row['event_id']!r} does not carry the year of date_adopted {row['date_adopted']!r}")
 
         if row["iso3"] and not is_known(row["iso3"]):
-            bad(i, "iso3", f"value {row['iso3']!r} is not a known ISO 3166-1 alpha-3 code (civicspace.countries.is_known)")
+            bad(i, "iso3", f"value {row['iso3']!r} is not a known ISO 3166-1 alpha-3 code (civicspace.data.countries.is_known)")
 
         adopted = row["date_adopted"]
         if adopted and not FIRST_YEAR <= int(adopted[:4]) <= LAST_YEAR:

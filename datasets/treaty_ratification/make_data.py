@@ -22,7 +22,7 @@ from pathlib import Path
 
 import pycountry
 
-from civicspace.countries import country_name
+from civicspace.data.countries import country_name
 
 HERE = Path(__file__).resolve().parent
 SHARED = Path(os.environ.get("CIVICSPACE_SHARED", HERE.parents[2] / "shared")) / "data" / "treaties"

@@ -39,7 +39,7 @@ import sys
 from collections import Counter
 from pathlib import Path
 
-from civicspace.countries import country_name, is_known
+from civicspace.data.countries import country_name, is_known
 
 HERE = Path(__file__).resolve().parent
 SHARED = Path(os.environ.get("CIVICSPACE_SHARED", HERE.parents[2] / "shared")) / "data" / "upr"
@@ -244,7 +244,7 @@ def read_names() -> dict[str, str]:
             if name in names:
                 raise SourceError(f"{where}, column 'raw_name': {name!r} is listed twice")
             if iso3 and not (re.fullmatch(r"[A-Z]{3}", iso3) and is_known(iso3)):
-                raise SourceError(f"{where}, column 'iso3': {iso3!r} is not ISO 3166-1 alpha-3 nor in civicspace.countries.NON_ISO")
+                raise SourceError(f"{where}, column 'iso3': {iso3!r} is not ISO 3166-1 alpha-3 nor in civicspace.data.countries.NON_ISO")
             if not iso3 and not row["note"].strip():
                 raise SourceError(f"{where}: a name without a code needs a note saying why")
             names[name] = iso3

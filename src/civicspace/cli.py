@@ -2,15 +2,15 @@
 
 - ``civicspace student-release OUT``: the student versions of all assignments.
 - ``civicspace student-edition [OUT]``: the student edition, a git repository (default
-  ``_build/student``; see civicspace.edition), committed after a scan for instructor-only material.
+  ``_build/student``; see civicspace.editions.student_edition), committed after a scan for instructor-only material.
 - ``civicspace grade ASSIGNMENT [--course autograder] [--workers 2] [--no-sandbox]``:
-  the sandboxed, parallel grading pipeline (see civicspace.autograde).
+  the sandboxed, parallel grading pipeline (see civicspace.grading.autograde).
 - ``civicspace feedback ASSIGNMENT``: feedback without hidden tests, grades CSV and
   item analysis again (after grading written answers in formgrader).
 - ``civicspace lms-export {canvas,moodle} [--mapping autograder/lms.toml]``: a grade file
-  that Canvas or Moodle imports (see civicspace.lms).
+  that Canvas or Moodle imports (see civicspace.grading.lms).
 - ``civicspace student-wheel [OUT]``: the course as one wheel for students' own computers
-  (default ``_build/student-wheel``; see civicspace.studentkit).
+  (default ``_build/student-wheel``; see civicspace.editions.student_wheel).
 """
 
 from __future__ import annotations
@@ -53,20 +53,20 @@ def main(argv: list[str] | None = None) -> int:
     sw.add_argument("--cache", type=Path, default=None, help="keep nbgrader's student versions here between runs")
     sw.add_argument("--requirements", type=Path, default=None, help="also write the wheel's pinned dependencies to this file")
     args = parser.parse_args(argv)
-    instructor_only = {"student-wheel": "studentkit", "student-release": "release", "student-edition": "edition", "grade": "autograde", "feedback": "autograde",
-                       "lms-export": "lms"}
+    instructor_only = {"student-wheel": "editions", "student-release": "editions", "student-edition": "editions", "grade": "grading",
+                       "feedback": "grading", "lms-export": "grading"}
     if importlib.util.find_spec(f"civicspace.{instructor_only[args.command]}") is None:
         print(f"error: `civicspace {args.command}` is for instructors: it needs the instructor repository "
               "(this is the student edition, which has no grading or release code)", file=sys.stderr)
         return 2
     if args.command == "student-release":
-        from . import release
+        from civicspace.editions import release
 
         for folder in release.release_all(args.out):
             print(f"student version: {folder}")
     if args.command == "student-edition":
-        from . import edition
-        from .paths import repo_root
+        from civicspace.editions import student_edition as edition
+        from civicspace.paths import repo_root
 
         try:
             result = edition.build(args.out or repo_root() / "_build" / "student", message=args.message, cache=args.cache)
@@ -80,8 +80,9 @@ def main(argv: list[str] | None = None) -> int:
         else:
             print(f"student edition unchanged (scan clean): {result.path}")
     if args.command == "grade":
-        from . import autograde, sandbox
-        from .paths import repo_root
+        from civicspace.grading import autograde
+        from civicspace.grading import sandbox
+        from civicspace.paths import repo_root
 
         course = args.course or repo_root() / "autograder"
         try:
@@ -101,8 +102,8 @@ def main(argv: list[str] | None = None) -> int:
         print(f"log:           {report.log}")
         print(f"feedback:      {(report.grades_csv.parent.parent / 'feedback')}")
     if args.command == "feedback":
-        from . import autograde
-        from .paths import repo_root
+        from civicspace.grading import autograde
+        from civicspace.paths import repo_root
 
         try:
             paths = autograde.feedback_and_reports(args.course or repo_root() / "autograder", args.assignment)
@@ -112,8 +113,8 @@ def main(argv: list[str] | None = None) -> int:
         for path in paths:
             print(path)
     if args.command == "lms-export":
-        from . import lms
-        from .paths import repo_root
+        from civicspace.grading import lms
+        from civicspace.paths import repo_root
 
         try:
             result = lms.export(args.course or repo_root() / "autograder", args.platform, args.mapping, args.out,
@@ -126,8 +127,9 @@ def main(argv: list[str] | None = None) -> int:
         print(f"{result.platform} grade file: {result.path} ({result.students} students, "
               f"{len(result.assignments)} assignment(s): {', '.join(result.assignments)})")
     if args.command == "student-wheel":
-        from . import edition, studentkit
-        from .paths import repo_root
+        from civicspace.editions import student_edition as edition
+        from civicspace.editions import student_wheel as studentkit
+        from civicspace.paths import repo_root
 
         try:
             result = studentkit.build(args.out or repo_root() / "_build" / "student-wheel", cache=args.cache)

@@ -29,7 +29,7 @@ import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .paths import COURSE_FILES_DIR
+from civicspace.paths import COURSE_FILES_DIR
 
 #: The default course folder, in the student's home folder.
 DEFAULT_FOLDER = "civicspace-course"

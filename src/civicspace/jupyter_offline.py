@@ -31,7 +31,7 @@ import shutil
 import sys
 from pathlib import Path
 
-from .paths import datasets_dir
+from civicspace.paths import datasets_dir
 
 EXTENSION = "civicspace-jupyterlab"
 SCRIPT = Path(__file__).parent / "static" / "civicspace-jupyterlab.js"

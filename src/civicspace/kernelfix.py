@@ -15,8 +15,8 @@ none of 20 patched ones).
 :data:`SLICE_MS`: each slice ends with the same final check, so a missed
 notification costs at most one slice. Messages, timeouts and the ``Empty``
 exception are unchanged. It is applied where this course drives kernels: the
-chapter executions of the test suite, the book build (``civicspace.sphinxext``)
-and the grading pipeline (``civicspace.nbgrader_runner``).
+chapter executions of the test suite, the book build (``civicspace.book.sphinxext``)
+and the grading pipeline (``civicspace.grading.runner``).
 """
 
 from __future__ import annotations

@@ -8,8 +8,11 @@
   ``CIVICSPACE_BOOK=1``) :func:`setup_notebook` switches to the ``civicspace_book``
   renderer: it adds a ``text/html`` output holding the figure as inert JSON plus
   an empty ``<div>``. The site script ``civicspace-plotly.js`` (added by
-  :mod:`civicspace.sphinxext`) draws every such figure with the one copy of
+  :mod:`civicspace.book.sphinxext`) draws every such figure with the one copy of
   plotly.js the site serves, so a page carries its data but not the library.
+
+It also holds what every chapter's figures and widgets share: the colours, the course
+template, and :class:`LiveFigure`, the base of every live widget.
 """
 
 from __future__ import annotations
@@ -17,8 +20,11 @@ from __future__ import annotations
 import html
 import itertools
 import os
+from collections.abc import Iterable, Sequence
 
+import ipywidgets as widgets
 import plotly.io as pio
+from IPython.display import display
 from plotly.io._base_renderers import MimetypeRenderer
 
 BOOK_ENV = "CIVICSPACE_BOOK"
@@ -115,3 +121,36 @@ def _register_template() -> None:
 
 
 _register_template()
+
+
+class LiveFigure(widgets.VBox):
+    """Controls above an output area that shows :meth:`figure` and redraws on every change.
+
+    A subclass creates its controls, then calls ``super().__init__(rows, controls)``:
+    ``rows`` are the widgets laid out above the figure, ``controls`` those whose
+    ``value`` changes redraw it. It implements :meth:`figure`, which builds the figure
+    for the current values (and may keep other results, such as a table, on ``self``
+    for the tests). ``current_figure`` holds the figure on show.
+    """
+
+    def __init__(self, rows: Sequence[widgets.Widget], controls: Iterable[widgets.Widget]):
+        self.output = widgets.Output()
+        self.current_figure = None
+        super().__init__([*rows, self.output])
+        for control in controls:
+            control.observe(self._changed, names="value")
+        self.update()
+
+    def _changed(self, _change) -> None:
+        self.update()
+
+    def figure(self):
+        """The figure for the current values of the controls."""
+        raise NotImplementedError
+
+    def update(self) -> None:
+        """Redraw the figure for the current values of the controls."""
+        self.current_figure = self.figure()
+        self.output.clear_output(wait=True)
+        with self.output:
+            display(self.current_figure)

@@ -10,7 +10,7 @@ import pandas as pd
 import pytest
 
 from civicspace import data
-from civicspace.countries import NON_ISO, country_name, is_known
+from civicspace.data.countries import NON_ISO, country_name, is_known
 
 ROOT = Path(__file__).resolve().parents[2]
 SHARED = Path(os.environ.get("CIVICSPACE_SHARED", ROOT.parent / "shared"))

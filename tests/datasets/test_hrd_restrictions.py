@@ -120,7 +120,7 @@ def test_cow_codes_map_to_the_pts_world_bank_code(table, pts_existing):
 
 
 def test_codes_and_names_follow_the_course_rule(table):
-    from civicspace.countries import country_name, is_known
+    from civicspace.data.countries import country_name, is_known
 
     assert table["iso3"].map(is_known).all()
     assert (table["country"] == table["iso3"].map(country_name)).all()

@@ -154,7 +154,7 @@ def test_indices_are_the_documented_sums(table):
 
 
 def test_codes_are_iso_or_documented_non_iso(table):
-    from civicspace.countries import NON_ISO, country_name, is_known
+    from civicspace.data.countries import NON_ISO, country_name, is_known
 
     assert table["iso3"].map(is_known).all()
     assert set(table["iso3"]) & set(NON_ISO) == {"XKX"}

@@ -10,7 +10,7 @@ import pandas as pd
 import pytest
 
 from civicspace import data
-from civicspace.countries import country_name, is_known
+from civicspace.data.countries import country_name, is_known
 
 ROOT = Path(__file__).resolve().parents[2]
 FOLDER = ROOT / "datasets" / "restrictive_laws"

@@ -6,10 +6,10 @@ notebook's names: it compares 2013 with 2023, not the 2003-2023 change asked for
 """
 
 ANSWERS = {
-    "q1_answer": "hun_peak_year = cs.democracy.peak_year(vdem, 'HUN', 'v2x_libdem')\n",
+    "q1_answer": "hun_peak_year = cs.ch03.peak_year(vdem, 'HUN', 'v2x_libdem')\n",
     "q2_answer": (
         "try:\n"
-        "    change_table = cs.democracy.change_between(vdem, 'v2x_libdem', 2003, 2023).rename(\n"
+        "    change_table = cs.ch03.change_between(vdem, 'v2x_libdem', 2003, 2023).rename(\n"
         "        columns={'v2x_libdem_2003': 'libdem_2003', 'v2x_libdem_2023': 'libdem_2023'})\n"
         "except Exception:\n"
         "    pass\n"
@@ -22,7 +22,7 @@ ANSWERS = {
     ),
     "q3_answer": (
         "try:\n"
-        "    largest_declines = cs.democracy.largest_declines(vdem, 10, 'v2x_libdem', 2003, 2023)\n"
+        "    largest_declines = cs.ch03.largest_declines(vdem, 10, 'v2x_libdem', 2003, 2023)\n"
         "except Exception:\n"
         "    pass\n"
         "last = int(vdem[\"year\"].max())\n"
@@ -30,6 +30,6 @@ ANSWERS = {
         "change = (libdem[last] - libdem[2013]).round(3)\n"
         "largest_declines = [str(c) for c in change.sort_values().index[:10]]\n"
     ),
-    "q4_answer": "regime_table = cs.democracy.regime_counts(vdem)\n",
-    "q5_answer": "lost_democracies = cs.democracy.lost_democracies(vdem, 2013, 2023)\n",
+    "q4_answer": "regime_table = cs.ch03.regime_counts(vdem)\n",
+    "q5_answer": "lost_democracies = cs.ch03.lost_democracies(vdem, 2013, 2023)\n",
 }

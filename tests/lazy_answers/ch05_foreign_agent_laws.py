@@ -7,13 +7,13 @@ foreign-funding barriers, not the barriers to advocacy asked for.
 
 ANSWERS = {
     "q1_answer": (
-        "restrictive = cs.laws.restrictive(laws)\n"
-        "type_counts = cs.laws.target_counts(laws)['laws'].sort_values(ascending=False)\n"
+        "restrictive = cs.ch05.restrictive(laws)\n"
+        "type_counts = cs.ch05.target_counts(laws)['laws'].sort_values(ascending=False)\n"
     ),
-    "q2_answer": "target_table = cs.laws.target_counts(laws).drop(columns='laws')\n",
+    "q2_answer": "target_table = cs.ch05.target_counts(laws).drop(columns='laws')\n",
     "q3_answer": (
         "try:\n"
-        "    advocacy_share = cs.laws.funding_barrier_share(barriers, 'cw').set_index('year')\n"
+        "    advocacy_share = cs.ch05.funding_barrier_share(barriers, 'cw').set_index('year')\n"
         "except Exception:\n"
         "    pass\n"
         "coded = barriers[barriers[\"cw_covered\"]]\n"
@@ -22,6 +22,6 @@ ANSWERS = {
         "advocacy_share = pd.DataFrame({\"coded\": cw_coded, \"with_barrier\": (coded[\"cw_funding\"] > 0).groupby(coded[\"year\"]).sum(),\n"
         "                               \"share\": cw_share})\n"
     ),
-    "q4_answer": "repression_change = cs.laws.repression_before_after(laws, vdem).set_index('iso3')\n",
-    "q5_answer": "n_worse = cs.laws.chapter_facts(laws, barriers, vdem)['rep_n_worse']\n",
+    "q4_answer": "repression_change = cs.ch05.repression_before_after(laws, vdem).set_index('iso3')\n",
+    "q5_answer": "n_worse = cs.ch05.chapter_facts(laws, barriers, vdem)['rep_n_worse']\n",
 }

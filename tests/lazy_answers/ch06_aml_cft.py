@@ -7,10 +7,10 @@ the national events under the 2016 text as a table), not the exercise's.
 """
 
 ANSWERS = {
-    "q1_answer": "by_decade = cs.fatf.events_by_type_and_decade(timeline)\n",
+    "q1_answer": "by_decade = cs.ch06.events_by_type_and_decade(timeline)\n",
     "q2_answer": (
         "try:\n"
-        "    money_laws = cs.laws.laws_by_year(laws, 10**6, ['AML-CFT measure'])\n"
+        "    money_laws = cs.ch05.laws_by_year(laws, 10**6, ['AML-CFT measure'])\n"
         "except Exception:\n"
         "    pass\n"
         "aml = laws[laws[\"type\"] == \"AML-CFT measure\"]\n"
@@ -19,7 +19,7 @@ ANSWERS = {
     ),
     "q3_answer": (
         "try:\n"
-        "    days_between = cs.fatf.days_between\n"
+        "    days_between = cs.ch06.days_between\n"
         "except Exception:\n"
         "    pass\n"
         "def days_between(df, first_id, second_id):\n"
@@ -32,7 +32,7 @@ ANSWERS = {
     ),
     "q4_answer": (
         "try:\n"
-        "    _v = cs.fatf.with_r8_version(timeline)\n"
+        "    _v = cs.ch06.with_r8_version(timeline)\n"
         "except Exception:\n"
         "    pass\n"
         "dates = timeline.set_index(\"event_id\")[\"date\"]\n"
@@ -42,7 +42,7 @@ ANSWERS = {
         "under_2016_by_country = under_2016\n"
     ),
     "q5_answer": (
-        "_t = cs.fatf.proportionality_check(profile)\n"
+        "_t = cs.ch06.proportionality_check(profile)\n"
         "disproportionate = _t.loc[_t['verdict'] == 'disproportionate', 'measure'].tolist()\n"
     ),
 }

@@ -7,10 +7,10 @@ days to criminal liability and the share per stage asked for.
 """
 
 ANSWERS = {
-    "q1_answer": "events_per_stage = cs.escalation.stage_counts(timelines)\n",
+    "q1_answer": "events_per_stage = cs.ch07.stage_counts(timelines)\n",
     "q2_answer": (
         "try:\n"
-        "    days_to_criminal = cs.escalation.days_between_stages(timelines, 'administrative pressure', 'criminal liability')\n"
+        "    days_to_criminal = cs.ch07.days_between_stages(timelines, 'administrative pressure', 'criminal liability')\n"
         "except Exception:\n"
         "    pass\n"
         "case = timelines[\"case_id\"].astype(str)\n"
@@ -22,11 +22,11 @@ ANSWERS = {
     ),
     "q3_answer": (
         "def find_steps_down(df):\n"
-        "    return sorted(cs.escalation.steps_down(df))\n"
+        "    return sorted(cs.ch07.steps_down(df))\n"
     ),
     "q4_answer": (
         "try:\n"
-        "    basis_share_by_stage = cs.escalation.legal_basis_share(timelines)\n"
+        "    basis_share_by_stage = cs.ch07.legal_basis_share(timelines)\n"
         "except Exception:\n"
         "    pass\n"
         "case = timelines[\"case_id\"].astype(str)\n"

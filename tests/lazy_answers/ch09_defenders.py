@@ -7,11 +7,11 @@ defenders killed, not the percentage changes and number of rises asked for.
 """
 
 ANSWERS = {
-    "q1_answer": "share_any = cs.defenders.share_any_by_year(restrictions)\n",
+    "q1_answer": "share_any = cs.ch09.share_any_by_year(restrictions)\n",
     "q2_answer": (
         "def mean_pts_with_without(df, item, pts):\n"
         "    try:\n"
-        "        return {k: float(v) for k, v in cs.defenders.mean_pts_with_without(df, item, pts).items()}\n"
+        "        return {k: float(v) for k, v in cs.ch09.mean_pts_with_without(df, item, pts).items()}\n"
         "    except Exception:\n"
         "        pass\n"
         "    rows = df[df[item].notna() & df[\"pts_s\"].notna()]\n"
@@ -22,11 +22,11 @@ ANSWERS = {
     ),
     "q3_answer": (
         "def top_risers(df, start, end, n=5):\n"
-        "    return cs.defenders.top_risers(df, start, end, n)\n"
+        "    return cs.ch09.top_risers(df, start, end, n)\n"
     ),
     "q4_answer": (
         "try:\n"
-        "    killed_pct_change = cs.defenders.killed_changes(killed)['change']\n"
+        "    killed_pct_change = cs.ch09.killed_changes(killed)['change']\n"
         "except Exception:\n"
         "    pass\n"
         "counts = killed.set_index(\"year\")[\"killed\"].sort_index()\n"

@@ -16,7 +16,7 @@ _CHAPTER_CHANGES = (
 ANSWERS = {
     "q1_answer": (
         "try:\n"
-        "    n_both_known = cs.monitoring.chapter_facts(ilo)['n_with_share']\n"
+        "    n_both_known = cs.ch10.chapter_facts(ilo)['n_with_share']\n"
         "except Exception:\n"
         "    pass\n"
         + _CHAPTER_CHANGES
@@ -24,7 +24,7 @@ ANSWERS = {
     ),
     "q2_answer": (
         "try:\n"
-        "    changes = cs.monitoring.share_changes(ilo)[['from_year', 'to_year', 'change_pct']]\n"
+        "    changes = cs.ch10.share_changes(ilo)[['from_year', 'to_year', 'change_pct']]\n"
         "except Exception:\n"
         "    pass\n"
         + _CHAPTER_CHANGES
@@ -33,7 +33,7 @@ ANSWERS = {
     ),
     "q3_answer": (
         "try:\n"
-        "    largest_fall_year = int(cs.monitoring.largest_fall(ilo)['to_year'])\n"
+        "    largest_fall_year = int(cs.ch10.largest_fall(ilo)['to_year'])\n"
         "except Exception:\n"
         "    pass\n"
         + _CHAPTER_CHANGES
@@ -41,7 +41,7 @@ ANSWERS = {
     ),
     "q4_answer": (
         "try:\n"
-        "    caveat_counts = cs.monitoring.caveat_share(ilo)\n"
+        "    caveat_counts = cs.ch10.caveat_share(ilo)\n"
         "except Exception:\n"
         "    pass\n"
         "caveat = ilo[\"note\"].fillna(\"\").str.contains(\"secondary|rounded|approximate\", case=False)\n"
@@ -50,10 +50,10 @@ ANSWERS = {
     "q5_answer": (
         "costs = [round(0.1 * i, 1) for i in range(21)]\n"
         "smallest_exposure_cost = min(c for c in costs\n"
-        "                             if cs.monitoring.simulate_trust(exposure_cost=c)['trust_end'].iloc[-1] > 0.5)\n"
+        "                             if cs.ch10.simulate_trust(exposure_cost=c)['trust_end'].iloc[-1] > 0.5)\n"
         "def exposure_needed(trust, cooperation_payoff=1.8, cooptation_cost=1.2, reform_cost=1.0):\n"
         "    for c in [round(0.01 * i, 2) for i in range(301)]:\n"
-        "        sim = cs.monitoring.simulate_trust(rounds=1, initial_trust=trust, exposure_cost=c,\n"
+        "        sim = cs.ch10.simulate_trust(rounds=1, initial_trust=trust, exposure_cost=c,\n"
         "                                           cooperation_payoff=cooperation_payoff,\n"
         "                                           cooptation_cost=cooptation_cost, reform_cost=reform_cost)\n"
         "        if sim['outcome'].iloc[0] == 'partnership':\n"

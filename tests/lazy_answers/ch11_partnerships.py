@@ -1,14 +1,14 @@
 """Lazy submission for exercise 11: every answer is a call of civicspace package functions (must score 0)."""
 
 ANSWERS = {
-    "q1_answer": "weekly = cs.redflags.weekly_counts(reports)\n",
+    "q1_answer": "weekly = cs.ch11.weekly_counts(reports)\n",
     "q2_answer": (
         "def add_baseline(weekly, k, lag=0):\n"
-        "    return cs.redflags.add_baseline(weekly, window=k)\n"
+        "    return cs.ch11.add_baseline(weekly, window=k)\n"
     ),
     "q3_answer": (
-        "flagged = cs.redflags.flag_weeks(cs.redflags.add_baseline(weekly, window=8), threshold=2.0)\n"
-        "flags_per_region = cs.redflags.flags_per_group(flagged)\n"
+        "flagged = cs.ch11.flag_weeks(cs.ch11.add_baseline(weekly, window=8), threshold=2.0)\n"
+        "flags_per_region = cs.ch11.flags_per_group(flagged)\n"
     ),
-    "q4_answer": "scores = cs.redflags.evaluate(flagged)\n",
+    "q4_answer": "scores = cs.ch11.evaluate(flagged)\n",
 }
