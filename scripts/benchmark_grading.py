@@ -7,7 +7,7 @@ correct, a third blank, built from the instructor solution) and grades them
 twice in one run, each in its own scratch course:
 
 - stock: ``nbgrader autograde`` (serial, no sandbox), as most courses run it;
-- pipeline: ``civicspace.grading.autograde`` (bubblewrap sandbox on, parallel workers).
+- pipeline: ``civicspace.grading.pipeline`` (bubblewrap sandbox on, parallel workers).
 
 It does this ROUNDS times (default 3: start-up times vary from run to run on a
 shared machine) and prints, for each round, both autograding times (generate,
@@ -32,7 +32,9 @@ import nbformat
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "src"))
 
-from civicspace.grading import autograde  # noqa: E402
+from civicspace.grading import batch  # noqa: E402
+from civicspace.grading import pipeline  # noqa: E402
+from civicspace.grading import runner  # noqa: E402
 from civicspace.grading import notebooks as grading
 
 
@@ -41,7 +43,7 @@ def make_course(base: Path, assignment: str, n: int) -> Path:
     course.mkdir(parents=True)
     shutil.copyfile(ROOT / "autograder" / "nbgrader_config.py", course / "nbgrader_config.py")
     shutil.copytree(ROOT / "exercises" / assignment, base / "exercises" / assignment)
-    autograde.nbgrader(course, "generate_assignment", assignment, "--force", "--log-level=WARN")
+    runner.nbgrader(course, "generate_assignment", assignment, "--force", "--log-level=WARN")
     for src_path in sorted((base / "exercises" / assignment).glob("*.ipynb")):
         source = nbformat.read(src_path, as_version=4)
         release = nbformat.read(course / "release" / assignment / src_path.name, as_version=4)
@@ -73,11 +75,11 @@ def one_round(assignment: str, n: int, workers: int) -> tuple[float, float, bool
             cwd=stock_course, check=True, capture_output=True,
         )
         stock = time.perf_counter() - start
-        stock_scores = autograde.scores(stock_course, assignment)
+        stock_scores = pipeline.scores(stock_course, assignment)
 
-        report = autograde.grade(assignment, ours_course, workers=workers, progress=False)
+        report = pipeline.grade(assignment, ours_course, workers=workers, progress=False)
         ours = report.timings["autograde"] + report.timings["merge"]
-        ours_scores = autograde.scores(ours_course, assignment)
+        ours_scores = pipeline.scores(ours_course, assignment)
     differ = {
         s: (stock_scores.get(s), ours_scores.get(s))
         for s in sorted(set(stock_scores) | set(ours_scores)) if stock_scores.get(s) != ours_scores.get(s)
@@ -88,7 +90,7 @@ def one_round(assignment: str, n: int, workers: int) -> tuple[float, float, bool
 def main() -> None:
     n = int(sys.argv[1]) if len(sys.argv) > 1 else 12
     assignment = sys.argv[2] if len(sys.argv) > 2 else "ch01_foundations"
-    workers = int(sys.argv[3]) if len(sys.argv) > 3 else autograde.default_workers()
+    workers = int(sys.argv[3]) if len(sys.argv) > 3 else batch.default_workers()
     rounds = int(sys.argv[4]) if len(sys.argv) > 4 else 3
     os.environ["PATH"] = f"{Path(sys.executable).parent}{os.pathsep}{os.environ['PATH']}"
     print(f"submissions                 {n} ({assignment}; correct, partial and blank in turn)")

@@ -15,7 +15,11 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from civicspace.grading import autograde
+from civicspace.grading import config
+from civicspace.grading import feedback
+from civicspace.grading import outputs
+from civicspace.grading import pipeline
+from civicspace.grading import runner
 from civicspace.grading import notebooks as grading
 from conftest import ROOT, env_with_bin
 
@@ -37,8 +41,8 @@ def _course(tmp_path: Path, extra: str = "") -> Path:
 
 def test_default_gradebook_is_the_sqlite_file_in_the_course_folder(tmp_path):
     course = _course(tmp_path)
-    assert autograde.db_url(course) == f"sqlite:///{course.resolve() / 'gradebook.db'}"
-    assert autograde.course_limits(course).cell_timeout == 60  # the course's c.Execute.timeout
+    assert config.db_url(course) == f"sqlite:///{course.resolve() / 'gradebook.db'}"
+    assert config.course_limits(course).cell_timeout == 60  # the course's c.Execute.timeout
 
 
 def test_course_settings_are_read_and_the_sandbox_layer_is_added(tmp_path):
@@ -48,11 +52,11 @@ def test_course_settings_are_read_and_the_sandbox_layer_is_added(tmp_path):
         "c.LimitOutput.max_lines = 50\n"
         'c.LateSubmissionPlugin.penalty_method = "zero"\n'
     ))
-    assert autograde.db_url(course) == "postgresql://grader@/grades?host=/run/pg"
-    assert autograde.course_limits(course).cell_timeout == 17
-    assert autograde.course_limits(course, cell_timeout=5).cell_timeout == 5  # the command line's --cell-timeout
+    assert config.db_url(course) == "postgresql://grader@/grades?host=/run/pg"
+    assert config.course_limits(course).cell_timeout == 17
+    assert config.course_limits(course, cell_timeout=5).cell_timeout == 5  # the command line's --cell-timeout
     scratch = tmp_path / "scratch"
-    cfg = autograde.scratch_config(course, scratch, 17)
+    cfg = config.scratch_config(course, scratch, 17)
     # the instructor's settings are kept...
     assert cfg.LimitOutput.max_lines == 50
     assert cfg.LateSubmissionPlugin.penalty_method == "zero"
@@ -67,7 +71,7 @@ def test_course_settings_are_read_and_the_sandbox_layer_is_added(tmp_path):
     steps = cfg.Autograde.autograde_preprocessors
     assert steps[0] is IsolatedExecute and Execute not in steps
     assert SaveAutoGrades in steps and AssignLatePenalties in steps
-    assert steps.index(autograde.TruncateOutputsPreprocessor) < steps.index(SaveAutoGrades)
+    assert steps.index(outputs.TruncateOutputsPreprocessor) < steps.index(SaveAutoGrades)
 
 
 def test_instructor_preprocessor_list_is_kept_with_execute_sandboxed(tmp_path):
@@ -78,8 +82,8 @@ def test_instructor_preprocessor_list_is_kept_with_execute_sandboxed(tmp_path):
     from civicspace.grading.execute import IsolatedExecute
     from nbgrader.preprocessors import LimitOutput, SaveAutoGrades
 
-    steps = autograde.scratch_config(course, tmp_path / "s", 60).Autograde.autograde_preprocessors
-    assert steps == [IsolatedExecute, LimitOutput, autograde.TruncateOutputsPreprocessor, SaveAutoGrades]
+    steps = config.scratch_config(course, tmp_path / "s", 60).Autograde.autograde_preprocessors
+    assert steps == [IsolatedExecute, LimitOutput, outputs.TruncateOutputsPreprocessor, SaveAutoGrades]
 
 
 @pytest.mark.parametrize("setting, words", [
@@ -90,7 +94,7 @@ def test_instructor_preprocessor_list_is_kept_with_execute_sandboxed(tmp_path):
 def test_unusable_configuration_is_an_error_naming_the_file(tmp_path, setting, words):
     course = _course(tmp_path, setting + "\n")
     with pytest.raises(ValueError) as err:
-        autograde.course_directory(course)
+        config.course_directory(course)
     assert str(course / "nbgrader_config.py") in str(err.value) and words in str(err.value)
 
 
@@ -100,7 +104,7 @@ def test_feedback_without_the_redaction_is_refused(tmp_path):
         "c.GenerateFeedback.preprocessors = [GetGrades]\n"
     ))
     with pytest.raises(ValueError, match="RedactHiddenTestsPreprocessor"):
-        autograde._feedback_config(course)
+        feedback._feedback_config(course)
 
 
 # --------------------------------------------------------------------------- a grading run
@@ -120,8 +124,8 @@ def test_course_settings_take_effect_in_a_grading_run(tmp_path):
         "c.Execute.timeout = 25\n"
     ))
     shutil.copytree(ROOT / "exercises" / A, tmp_path / "exercises" / A)
-    autograde.nbgrader(course, "generate_assignment", A, "--force", "--log-level=WARN", env=env_with_bin())
-    with autograde.open_gradebook(course) as gb:
+    runner.nbgrader(course, "generate_assignment", A, "--force", "--log-level=WARN", env=env_with_bin())
+    with config.open_gradebook(course) as gb:
         gb.update_or_create_assignment(A, duedate=datetime(2026, 3, 1, 12, 0))
     source = nbformat.read(tmp_path / "exercises" / A / NB, as_version=4)
     release = nbformat.read(course / "release" / A / NB, as_version=4)
@@ -131,13 +135,13 @@ def test_course_settings_take_effect_in_a_grading_run(tmp_path):
         nbformat.write(grading.fill_answers(release, source, ALL), folder / NB)
         (folder / "timestamp.txt").write_text(stamp)
 
-    report = autograde.grade(A, course, workers=2, use_sandbox=True, progress=False)
+    report = pipeline.grade(A, course, workers=2, use_sandbox=True, progress=False)
 
     assert {r.student: r.status for r in report.results} == {"late": "graded", "on_time": "graded"}
     assert "25 s per cell" in report.limits
     assert not (course / "gradebook.db").exists(), "no gradebook in the course folder: db_url names another"
     assert elsewhere.exists()
-    with autograde.open_gradebook(course) as gb:
+    with config.open_gradebook(course) as gb:
         late = gb.find_submission(A, "late")
         on_time = gb.find_submission(A, "on_time")
         assert (late.score, late.late_submission_penalty) == (10.0, 10.0)

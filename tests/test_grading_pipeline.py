@@ -1,6 +1,6 @@
 """The instructor's grading pipeline against hostile submissions (containment).
 
-One batch, graded by `civicspace.grading.autograde.grade` with the sandbox on: three
+One batch, graded by `civicspace.grading.pipeline.grade` with the sandbox on: three
 honest controls (solution, blank, partly correct) and twenty-two hostile
 submissions. Each hostile one is the full solution with an attack placed in its
 last answer (question 4, 2 of 10 autograded points) or in its file. For every
@@ -20,7 +20,8 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from civicspace.grading import autograde
+from civicspace.grading import pipeline
+from civicspace.grading import runner
 from civicspace.grading import notebooks as grading
 from civicspace.grading import sandbox
 from conftest import ROOT, env_with_bin
@@ -128,7 +129,7 @@ def released_course(work: Path):
     course.mkdir()
     shutil.copyfile(ROOT / "autograder" / "nbgrader_config.py", course / "nbgrader_config.py")
     shutil.copytree(ROOT / "exercises" / A, work / "exercises" / A)
-    autograde.nbgrader(course, "generate_assignment", A, "--force", "--log-level=WARN", env=env_with_bin())
+    runner.nbgrader(course, "generate_assignment", A, "--force", "--log-level=WARN", env=env_with_bin())
     source = nbformat.read(work / "exercises" / A / NB, as_version=4)
     release = nbformat.read(course / "release" / A / NB, as_version=4)
     return course, source, release
@@ -149,12 +150,12 @@ def graded_batch(tmp_path_factory):
     for name, (kind, _, _) in cases.items():
         build_submission(kind, release, source, course / "submitted" / name / A)
     before = {p: _digest(p) for p in (course / "submitted").rglob("*") if p.is_file()}
-    report = autograde.grade(A, course, workers=2, limits=LIMITS, use_sandbox=True, progress=False)
+    report = pipeline.grade(A, course, workers=2, limits=LIMITS, use_sandbox=True, progress=False)
     return {"course": course, "report": report, "cases": cases, "before": before, "controls": list(controls)}
 
 
 def _scores(batch):
-    return autograde.scores(batch["course"], A)
+    return pipeline.scores(batch["course"], A)
 
 
 def test_the_batch_completes_with_every_student_graded_or_explained(graded_batch):

@@ -32,7 +32,9 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from civicspace.grading import autograde
+from civicspace.grading import feedback
+from civicspace.grading import pipeline
+from civicspace.grading import runner
 from civicspace.grading import notebooks as grading
 from civicspace.grading import sandbox
 from conftest import ROOT, env_with_bin
@@ -120,7 +122,7 @@ def course(tmp_path_factory):
     course.mkdir()
     shutil.copyfile(ROOT / "autograder" / "nbgrader_config.py", course / "nbgrader_config.py")
     shutil.copytree(ROOT / "exercises" / A, work / "exercises" / A)
-    autograde.nbgrader(course, "generate_assignment", A, "--force", "--log-level=WARN", env=env_with_bin())
+    runner.nbgrader(course, "generate_assignment", A, "--force", "--log-level=WARN", env=env_with_bin())
     return course
 
 
@@ -181,15 +183,15 @@ def stock_scores(course, submissions, tmp_path_factory):
             shutil.copytree(folder, copy / "submitted" / folder.name)
     # Stock nbgrader gives up on a notebook whose kernel stops answering and exits non-zero:
     # the scores it did record are what this test reads.
-    subprocess.run([*autograde.NBGRADER, "autograde", A, "--force", "--log-level=ERROR"], cwd=copy, env=env_with_bin(),
+    subprocess.run([*runner.NBGRADER, "autograde", A, "--force", "--log-level=ERROR"], cwd=copy, env=env_with_bin(),
                    capture_output=True, timeout=900)
-    return autograde.scores(copy, A)
+    return pipeline.scores(copy, A)
 
 
 @pytest.fixture(scope="module")
 def graded(course, submissions):
-    report = autograde.grade(A, course, workers=2, limits=LIMITS, use_sandbox=True, progress=False)
-    return {"report": report, "scores": autograde.scores(course, A), "log": {r.student: r.log_line() for r in report.results}}
+    report = pipeline.grade(A, course, workers=2, limits=LIMITS, use_sandbox=True, progress=False)
+    return {"report": report, "scores": pipeline.scores(course, A), "log": {r.student: r.log_line() for r in report.results}}
 
 
 def test_controls_score_exactly(graded):
@@ -274,7 +276,7 @@ def test_feedback_holds_only_verdicts_for_tests(course, graded):
     assert "Test failed" in page
     assert "Traceback (most recent call last)" not in page and "NameError" not in page and "\x1b[" not in page
     nb = nbformat.read(course / "autograded" / "control_nothing" / A / NB, as_version=4)
-    autograde.redact_notebook(nb)
+    feedback.redact_notebook(nb)
     for cell in nb.cells:
         if grading.is_autograder_test(cell):
             assert len(cell.outputs) == 1 and cell.outputs[0]["text"].startswith("Test failed: "), cell.outputs

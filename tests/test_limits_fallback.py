@@ -17,7 +17,7 @@ import os
 import nbformat
 import pytest
 
-from civicspace.grading import autograde
+from civicspace.grading import pipeline
 from civicspace.grading import notebooks as grading
 from civicspace.grading import sandbox
 from test_grading_pipeline import LIMITS, A, NB, build_submission, hostile_cases, released_course
@@ -35,12 +35,12 @@ def fallback_batch(tmp_path_factory):
     build_submission(kind, release, source, course / "submitted" / "memory_bomb" / A)
     with pytest.MonkeyPatch.context() as mp:
         mp.setenv(sandbox.BACKEND_ENV, "rlimit")
-        report = autograde.grade(A, course, workers=2, limits=LIMITS, use_sandbox=True, progress=False)
+        report = pipeline.grade(A, course, workers=2, limits=LIMITS, use_sandbox=True, progress=False)
     return {"course": course, "report": report}
 
 
 def test_the_memory_bomb_is_held_by_the_address_space_limit(fallback_batch):
-    scores = autograde.scores(fallback_batch["course"], A)
+    scores = pipeline.scores(fallback_batch["course"], A)
     assert scores["control_solution"] == (10.0, 10.0)
     assert scores["memory_bomb"] == (8.0, 10.0)
     result = next(r for r in fallback_batch["report"].results if r.student == "memory_bomb")

@@ -18,7 +18,7 @@ from pathlib import Path
 import pytest
 
 from civicspace import cli
-from civicspace.grading import autograde
+from civicspace.grading import config
 from civicspace.grading import lms
 from conftest import BIN, ROOT
 
@@ -53,7 +53,7 @@ def course(template, tmp_path):
 def _make_course(course: Path) -> Path:
     course.mkdir()
     shutil.copyfile(ROOT / "autograder" / "nbgrader_config.py", course / "nbgrader_config.py")
-    with autograde.open_gradebook(course) as gb:
+    with config.open_gradebook(course) as gb:
         for name in (A1, A2):
             gb.add_assignment(name, duedate=datetime(2026, 3, 1))
             gb.add_notebook(name, name)
@@ -134,7 +134,7 @@ def test_a_student_missing_from_the_roster_is_an_error(course):
 
 
 def test_unfinished_hand_grading_stops_the_export_unless_allowed(course):
-    with autograde.open_gradebook(course) as gb:
+    with config.open_gradebook(course) as gb:
         written = gb.find_grade("written", A1, A1, "ana")
         written.manual_score, written.needs_manual_grade = None, True
         gb.db.commit()

@@ -22,7 +22,8 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from civicspace.grading import autograde
+from civicspace.grading import merge
+from civicspace.grading import pipeline
 from civicspace.grading import notebooks as grading
 from civicspace.grading import sandbox
 from conftest import BIN, ROOT, env_with_bin
@@ -56,7 +57,7 @@ def item_scores(course: Path, assignment: str) -> dict[str, dict[str, float | No
             out[sub.student.id] = {
                 f"{nb.notebook.name}/{g.cell.name}": g.auto_score
                 for nb in sub.notebooks for g in nb.grades
-                if g.cell.cell_type == "code" and not autograde._is_solution(gb, g.cell.name, nb.notebook.name, assignment)
+                if g.cell.cell_type == "code" and not merge._is_solution(gb, g.cell.name, nb.notebook.name, assignment)
             }
     return out
 
@@ -111,7 +112,7 @@ def graded(request, tmp_path_factory):
     shutil.copytree(course / "submitted", piped / "submitted")
     shutil.copytree(work / "exercises", piped.parent / "exercises")
     nbgrader(course, "autograde", assignment, "--force")
-    autograde.grade(assignment, piped, workers=2, limits=sandbox.Limits(cell_timeout=60), use_sandbox=True, progress=False)
+    pipeline.grade(assignment, piped, workers=2, limits=sandbox.Limits(cell_timeout=60), use_sandbox=True, progress=False)
 
     from nbgrader.api import Gradebook
 

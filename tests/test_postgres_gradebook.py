@@ -29,7 +29,9 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from civicspace.grading import autograde
+from civicspace.grading import config
+from civicspace.grading import pipeline
+from civicspace.grading import runner
 from civicspace.grading import notebooks as grading
 from civicspace.grading import sandbox
 from conftest import ROOT, env_with_bin
@@ -109,7 +111,7 @@ def _versions(course: Path, assignment: str):
 def _grades(course: Path) -> dict[tuple[str, str], tuple[float, float, float, float | None]]:
     """(assignment, student) -> (autograded score, late penalty, total score, manual score of A's written answer)."""
     out = {}
-    with autograde.open_gradebook(course) as gb:
+    with config.open_gradebook(course) as gb:
         for assignment in (A, B):
             for sub in gb.assignment_submissions(assignment):
                 manual = None
@@ -134,19 +136,19 @@ def graded(postgres, tmp_path_factory):
     stages = {}
 
     # 1. A class graded into the PostgreSQL gradebook.
-    autograde.nbgrader(course, "generate_assignment", A, "--force", "--log-level=WARN", env=env_with_bin())
-    with autograde.open_gradebook(course) as gb:
+    runner.nbgrader(course, "generate_assignment", A, "--force", "--log-level=WARN", env=env_with_bin())
+    with config.open_gradebook(course) as gb:
         gb.update_or_create_assignment(A, duedate=DUE)
     release, source = _versions(course, A)
     _submit(course, A, "full", grading.fill_answers(release, source, ALL), "2026-02-28 10:00:00")
     _submit(course, A, "partial", grading.fill_answers(release, source, {"q1_answer"}), "2026-02-28 11:00:00")
     _submit(course, A, "blank", release, "2026-02-28 12:00:00")
-    stages["first"] = autograde.grade(A, course, workers=2, limits=LIMITS, progress=False)
+    stages["first"] = pipeline.grade(A, course, workers=2, limits=LIMITS, progress=False)
     stages["first_grades"] = _grades(course)
     stages["first_csv"] = stages["first"].grades_csv.read_text(encoding="utf-8")
 
     # 2. A hand-graded score, entered as formgrader enters it.
-    with autograde.open_gradebook(course) as gb:
+    with config.open_gradebook(course) as gb:
         grade = gb.find_grade(MANUAL_CELL, A, A, "full")
         grade.manual_score = 3.5
         gb.find_comment(MANUAL_CELL, A, A, "full").manual_comment = "Clear distinction between the two."
@@ -155,12 +157,12 @@ def graded(postgres, tmp_path_factory):
     # 3. Late submissions: one student resubmits after the due date, one submits late for the first time.
     _submit(course, A, "partial", grading.fill_answers(release, source, ALL), "2026-03-02 09:00:00")
     _submit(course, A, "latecomer", grading.fill_answers(release, source, {"q1_answer", "q2_answer"}), "2026-03-03 09:00:00")
-    stages["regrade"] = autograde.grade(A, course, workers=2, limits=LIMITS, progress=False)
+    stages["regrade"] = pipeline.grade(A, course, workers=2, limits=LIMITS, progress=False)
     stages["regrade_grades"] = _grades(course)
 
     # 4. Two grading runs started at once, on different assignments, by two commands. Both
     #    include a student the gradebook does not know yet, so both create that record at once.
-    autograde.nbgrader(course, "generate_assignment", B, "--force", "--log-level=WARN", env=env_with_bin())
+    runner.nbgrader(course, "generate_assignment", B, "--force", "--log-level=WARN", env=env_with_bin())
     release_b, source_b = _versions(course, B)
     for student, answers in {"full": ALL, "partial": {"q1_answer"}, "blank": set(), "newcomer": ALL}.items():
         _submit(course, B, student, grading.fill_answers(release_b, source_b, answers))
@@ -175,7 +177,7 @@ def graded(postgres, tmp_path_factory):
 
 def test_the_class_is_graded_into_postgresql(graded):
     course = graded["course"]
-    assert autograde.db_url(course) == graded["db_url"]
+    assert config.db_url(course) == graded["db_url"]
     assert not (course / "gradebook.db").exists(), "nothing may fall back to a SQLite file in the course folder"
     assert {r.student: r.status for r in graded["stages"]["first"].results} == {"full": "graded", "partial": "graded", "blank": "graded"}
     g = graded["stages"]["first_grades"]
@@ -196,7 +198,7 @@ def test_regrading_late_submissions_keeps_the_hand_graded_score(graded):
     assert g[(A, "partial")] == (10.0, 10.0, 10.0, None)
     assert g[(A, "latecomer")] == (5.0, 5.0, 5.0, None)
     assert g[(A, "blank")] == (0.0, 0.0, 0.0, None)
-    with autograde.open_gradebook(graded["course"]) as gb:
+    with config.open_gradebook(graded["course"]) as gb:
         assert gb.find_submission(A, "partial").timestamp == datetime(2026, 3, 2, 9, 0)
         assert gb.find_comment(MANUAL_CELL, A, A, "full").manual_comment == "Clear distinction between the two."
 

@@ -164,7 +164,7 @@ print(json.dumps({"file": cs.__file__, "rows": len(treaties), "submodules": list
     assert info["rows"] > 0
     assert not set(info["submodules"]) & set(edition.INSTRUCTOR_ONLY_MODULES)
     assert all(info["missing"].values()), info["missing"]
-    res = subprocess.run([sys.executable, "-c", "import civicspace.grading.autograde"], cwd=tmp_path, env=env,
+    res = subprocess.run([sys.executable, "-c", "import civicspace.grading.pipeline"], cwd=tmp_path, env=env,
                          capture_output=True, text=True, timeout=300)
     assert res.returncode != 0 and "ModuleNotFoundError" in res.stderr
 

@@ -4,7 +4,7 @@
 - ``civicspace student-edition [OUT]``: the student edition, a git repository (default
   ``_build/student``; see civicspace.editions.student_edition), committed after a scan for instructor-only material.
 - ``civicspace grade ASSIGNMENT [--course autograder] [--workers 2] [--no-sandbox]``:
-  the sandboxed, parallel grading pipeline (see civicspace.grading.autograde).
+  the sandboxed, parallel grading pipeline (see civicspace.grading.pipeline).
 - ``civicspace feedback ASSIGNMENT``: feedback without hidden tests, grades CSV and
   item analysis again (after grading written answers in formgrader).
 - ``civicspace lms-export {canvas,moodle} [--mapping autograder/lms.toml]``: a grade file
@@ -80,20 +80,23 @@ def main(argv: list[str] | None = None) -> int:
         else:
             print(f"student edition unchanged (scan clean): {result.path}")
     if args.command == "grade":
-        from civicspace.grading import autograde
+        from civicspace.grading import batch
+        from civicspace.grading import config
+        from civicspace.grading import feedback
+        from civicspace.grading import pipeline
         from civicspace.grading import sandbox
         from civicspace.paths import repo_root
 
         course = args.course or repo_root() / "autograder"
         try:
-            autograde.course_directory(course)
-            limits = autograde.course_limits(course, cell_timeout=args.cell_timeout, memory_mb=args.memory_mb)
+            config.course_directory(course)
+            limits = config.course_limits(course, cell_timeout=args.cell_timeout, memory_mb=args.memory_mb)
         except ValueError as err:  # the course's nbgrader_config.py cannot be used (the message names it)
             print(f"error: {err}", file=sys.stderr)
             return 1
-        workers = args.workers or autograde.default_workers()
+        workers = args.workers or batch.default_workers()
         print(sandbox.describe_limits(limits, not args.no_sandbox), flush=True)
-        report = autograde.grade(args.assignment, course, workers, limits, use_sandbox=not args.no_sandbox)
+        report = pipeline.grade(args.assignment, course, workers, limits, use_sandbox=not args.no_sandbox)
         for res in report.results:
             print(res.log_line())
         print(f"\ngraded {len(report.results)} submission(s) in {report.seconds:.0f} s ({report.timings})")
@@ -102,11 +105,14 @@ def main(argv: list[str] | None = None) -> int:
         print(f"log:           {report.log}")
         print(f"feedback:      {(report.grades_csv.parent.parent / 'feedback')}")
     if args.command == "feedback":
-        from civicspace.grading import autograde
+        from civicspace.grading import batch
+        from civicspace.grading import config
+        from civicspace.grading import feedback
+        from civicspace.grading import pipeline
         from civicspace.paths import repo_root
 
         try:
-            paths = autograde.feedback_and_reports(args.course or repo_root() / "autograder", args.assignment)
+            paths = feedback.feedback_and_reports(args.course or repo_root() / "autograder", args.assignment)
         except ValueError as err:  # the course's nbgrader_config.py cannot be used (the message names it)
             print(f"error: {err}", file=sys.stderr)
             return 1

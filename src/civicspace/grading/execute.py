@@ -1,7 +1,7 @@
 """Run a submission in one kernel and the instructor's tests in another.
 
 :class:`IsolatedExecute` takes the place of nbgrader's ``Execute`` step in the
-grading pipeline's autograde (see :mod:`civicspace.grading.autograde`). For each notebook:
+grading pipeline's autograde (see :mod:`civicspace.grading.pipeline`). For each notebook:
 
 - the **student kernel** runs the cells in the order of the notebook, except the
   test cells: the student's cells and the instructor's set-up cells;

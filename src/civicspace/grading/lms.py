@@ -176,7 +176,7 @@ def gradebook_scores(course: Path, assignments: list[str]) -> dict[str, dict[str
 
     from sqlalchemy.engine import make_url
 
-    from civicspace.grading.autograde import db_url, open_gradebook
+    from civicspace.grading.config import db_url, open_gradebook
 
     where = make_url(db_url(course)).render_as_string(hide_password=True)
     out: dict[str, dict[str, tuple[float, bool]]] = {}

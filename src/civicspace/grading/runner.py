@@ -17,7 +17,10 @@ missed under load costs at most half a second rather than the whole cell time li
 
 from __future__ import annotations
 
+import os
+import subprocess
 import sys
+from pathlib import Path
 
 #: Optional packages whose import the runner skips (each costs start-up time only).
 SKIPPED_IMPORTS = ("rfc3987_syntax",)
@@ -34,6 +37,36 @@ def main(argv: list[str] | None = None) -> None:
 
     sys.argv = ["nbgrader", *(sys.argv[1:] if argv is None else argv)]
     nbgrader_main()
+
+
+# ---------------------------------------------------------------- how the pipeline calls it
+
+BIN = Path(sys.executable).parent
+
+# --------------------------------------------------------------------------- helpers
+
+
+#: How the pipeline starts nbgrader: its own command line, with a lighter start-up.
+NBGRADER = [sys.executable, "-m", "civicspace.grading.runner"]
+
+
+def nbgrader_env(extra: dict[str, str] | None = None) -> dict[str, str]:
+    env = dict(os.environ)
+    env["PATH"] = f"{BIN}{os.pathsep}{env.get('PATH', '')}"  # nbgrader needs alembic
+    env.pop("JUPYTER_PATH", None)
+    env.update(extra or {})
+    return env
+
+
+def nbgrader(course: Path, *args: str, env: dict[str, str] | None = None, timeout: float | None = None) -> subprocess.CompletedProcess:
+    """Run one nbgrader command in ``course``; raise with its log on failure."""
+    out = subprocess.run(
+        [*NBGRADER, *args], cwd=course, env=env or nbgrader_env(),
+        capture_output=True, text=True, timeout=timeout,
+    )
+    if out.returncode != 0:
+        raise RuntimeError(f"nbgrader {' '.join(args)} failed in {course}:\n{out.stdout[-4000:]}\n{out.stderr[-4000:]}")
+    return out
 
 
 if __name__ == "__main__":
