@@ -123,6 +123,65 @@ def _register_template() -> None:
 _register_template()
 
 
+# ---------------------------------------------------------------- shared layout pieces
+# Every chapter's figures are built from these, so that titles, menus, sliders and wrapped
+# text look and behave the same across the course.
+
+
+def base_layout(title: str, alt: str, height: int = 480, top: int = 60) -> dict:
+    """The layout every course figure starts from: a left-aligned title, the accessible
+    description ``alt`` (``layout.meta['alt']``, read by the book), tight margins with ``top``
+    pixels for the title and menus, and the course template."""
+    return {
+        "title": {"text": title, "x": 0.01, "xanchor": "left"},
+        "meta": {"alt": alt},
+        "height": height,
+        "margin": {"l": 10, "r": 10, "t": top, "b": 10},
+        "template": TEMPLATE_NAME,
+    }
+
+
+def dropdown(buttons: list[dict], active: int = 0, x: float = 0, y: float = 1.0, pad: dict | None = None, **extra) -> dict:
+    """One dropdown menu anchored at its bottom-left corner (by default just above the plot
+    area, at its left edge). ``extra`` adds or overrides plotly ``updatemenus`` keys."""
+    menu = {"type": "dropdown", "buttons": buttons, "active": active, "showactive": True,
+            "x": x, "xanchor": "left", "y": y, "yanchor": "bottom"}
+    if pad is not None:
+        menu["pad"] = pad
+    menu.update(extra)
+    return menu
+
+
+def animation_steps(labels: Iterable) -> list[dict]:
+    """Slider steps that each jump, without transition, to the animation frame of the same name."""
+    return [{"label": str(label), "method": "animate",
+             "args": [[str(label)], {"mode": "immediate", "frame": {"duration": 0, "redraw": True}, "transition": {"duration": 0}}]}
+            for label in labels]
+
+
+def play_pause(frame_ms: int, pad_top: int) -> dict:
+    """The "▶ Play" and "❚❚ Pause" buttons of an animated figure, below the plot at its left."""
+    return {
+        "type": "buttons", "direction": "left", "showactive": False,
+        "x": 0, "y": 0, "xanchor": "left", "yanchor": "top", "pad": {"t": pad_top},
+        "buttons": [
+            {"label": "▶ Play", "method": "animate",
+             "args": [None, {"frame": {"duration": frame_ms, "redraw": True}, "fromcurrent": False, "transition": {"duration": 0}}]},
+            {"label": "❚❚ Pause", "method": "animate",
+             "args": [[None], {"mode": "immediate", "frame": {"duration": 0, "redraw": False}}]},
+        ],
+    }
+
+
+def wrap(text: str, width: int, escape: bool = False, break_long_words: bool = True, break_on_hyphens: bool = True) -> str:
+    """``text`` broken into lines of at most ``width`` characters joined by ``<br>`` (plotly does
+    not wrap titles, annotations or tick labels); ``escape`` makes ``<``, ``>`` and ``&`` literal."""
+    import textwrap
+
+    lines = textwrap.wrap(str(text), width, break_long_words=break_long_words, break_on_hyphens=break_on_hyphens)
+    return "<br>".join(html.escape(line, quote=False) if escape else line for line in lines)
+
+
 class LiveFigure(widgets.VBox):
     """Controls above an output area that shows :meth:`figure` and redraws on every change.
 

@@ -20,7 +20,7 @@ import ipywidgets as widgets
 import pandas as pd
 import plotly.graph_objects as go
 
-from civicspace.plotting import NOT_YET, OKABE_ITO, TEMPLATE_NAME, LiveFigure
+from civicspace.plotting import NOT_YET, OKABE_ITO, LiveFigure, animation_steps, base_layout, dropdown, play_pause, wrap
 
 
 def _check_treaty(df: pd.DataFrame, treaty: str) -> None:
@@ -287,15 +287,6 @@ def _scenario_provisions(scenario: str) -> dict:
 PARTY = OKABE_ITO[0]
 
 
-def _base_layout(title: str, alt: str, height: int = 460) -> dict:
-    return {
-        "title": {"text": title, "x": 0.01, "xanchor": "left"},
-        "meta": {"alt": alt},
-        "height": height,
-        "margin": {"l": 10, "r": 10, "t": 60, "b": 10},
-        "template": TEMPLATE_NAME,
-    }
-
 
 def ratification_timeline(df: pd.DataFrame, treaties: Sequence[str], first: int = 1966, last: int = 2022) -> go.Figure:
     """Line chart: number of UN member states party to each treaty, by year."""
@@ -313,10 +304,11 @@ def ratification_timeline(df: pd.DataFrame, treaties: Sequence[str], first: int 
                 hovertemplate=f"{treaty}, end of %{{x}}: %{{y}} parties<extra></extra>",
             )
         )
-    layout = _base_layout(
+    layout = base_layout(
         "States party to core human-rights treaties, by year",
         f"Line chart of the number of UN member states that had become parties to {', '.join(treaties)} "
         f"at the end of each year from {first} to {last} (status as of August 2022).",
+        height=460,
     )
     layout.update(
         xaxis={"title": "Year", "range": [first, last]},
@@ -349,7 +341,7 @@ def _map_trace(rows: pd.DataFrame, treaty: str) -> go.Choropleth:
 
 
 def _map_layout(title: str, alt: str) -> dict:
-    layout = _base_layout(title, alt, height=520)
+    layout = base_layout(title, alt, height=520)
     layout["geo"] = {
         "showframe": False,
         "showcoastlines": False,
@@ -391,7 +383,7 @@ def ratification_map_by_year(df: pd.DataFrame, treaty: str, years: Iterable[int]
     last = years[-1]
     rows = _parties_in_year(df, treaty, last)
     fig = go.Figure(_map_trace(rows, treaty))
-    frames, steps = [], []
+    frames = []
     for year in years:
         by_year = _parties_in_year(df, treaty, year)
         n = int(by_year["party_by_year"].sum())
@@ -402,10 +394,6 @@ def ratification_map_by_year(df: pd.DataFrame, treaty: str, years: Iterable[int]
                 layout={"title": {"text": f"{treaty}: {n} states parties at the end of {year}"}},
             )
         )
-        steps.append(
-            {"label": str(year), "method": "animate",
-             "args": [[str(year)], {"mode": "immediate", "frame": {"duration": 0, "redraw": True}, "transition": {"duration": 0}}]}
-        )
     fig.frames = frames
     n_last = int(rows["party_by_year"].sum())
     layout = _map_layout(
@@ -415,21 +403,10 @@ def ratification_map_by_year(df: pd.DataFrame, treaty: str, years: Iterable[int]
     )
     layout["height"] = 600
     layout["sliders"] = [
-        {"active": len(years) - 1, "steps": steps, "currentvalue": {"prefix": "End of "},
+        {"active": len(years) - 1, "steps": animation_steps(years), "currentvalue": {"prefix": "End of "},
          "x": 0.26, "len": 0.74, "pad": {"t": 30}}
     ]
-    layout["updatemenus"] = [
-        {
-            "type": "buttons", "direction": "left", "showactive": False,
-            "x": 0, "y": 0, "xanchor": "left", "yanchor": "top", "pad": {"t": 45},
-            "buttons": [
-                {"label": "▶ Play", "method": "animate",
-                 "args": [None, {"frame": {"duration": 300, "redraw": True}, "fromcurrent": False, "transition": {"duration": 0}}]},
-                {"label": "❚❚ Pause", "method": "animate",
-                 "args": [[None], {"mode": "immediate", "frame": {"duration": 0, "redraw": False}}]},
-            ],
-        }
-    ]
+    layout["updatemenus"] = [play_pause(frame_ms=300, pad_top=45)]
     fig.update_layout(layout)
     return fig
 
@@ -448,10 +425,7 @@ _WRAP = 78  # characters per line: plotly does not wrap annotation text
 
 
 def _wrapped(text: str, width: int = _WRAP) -> str:
-    import html
-    import textwrap
-
-    return "<br>".join(html.escape(line, quote=False) for line in textwrap.wrap(text, width))
+    return wrap(text, width, escape=True)
 
 
 def _provision_text(scenario: str) -> str:
@@ -494,7 +468,7 @@ def provision_figure(scenario: str) -> go.Figure:
     found = _scenario_provisions(scenario)
     ids = ", ".join(p["id"] for p in found["provisions"])
     fig = go.Figure()
-    layout = _base_layout(
+    layout = base_layout(
         _provision_title(scenario),
         f"The provisions that protect the situation '{found['situation']}' ({ids}), with their text as quoted "
         f"in chapter 1; the limitation clause of ICCPR art. 22(2) is "
@@ -530,8 +504,7 @@ def provision_explorer_figure(scenarios: Sequence[str] | None = None) -> go.Figu
         meta={"alt": f"The provisions quoted in chapter 1 that protect a situation an NGO may face, with a menu "
                      f"of {len(keys)} situations ({', '.join(SCENARIOS[k]['label'] for k in keys)}); for "
                      f"each, the quoted text and whether ICCPR art. 22(2) is engaged."},
-        updatemenus=[{"type": "dropdown", "buttons": buttons, "active": 0, "showactive": True,
-                      "x": 0, "xanchor": "left", "y": 1.0, "yanchor": "bottom", "pad": {"b": 8}}],
+        updatemenus=[dropdown(buttons, pad={"b": 8})],
         margin={"l": 10, "r": 10, "t": 110, "b": 10},
         height=max(_text_height(_provision_text(key), 110) for key in keys),
     )

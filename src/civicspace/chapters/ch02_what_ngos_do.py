@@ -22,8 +22,7 @@ import pandas as pd
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
-from civicspace.plotting import NOT_YET, OKABE_ITO
-from civicspace.plotting import LiveFigure
+from civicspace.plotting import NOT_YET, OKABE_ITO, LiveFigure, base_layout, dropdown
 
 #: The four keyword flags of the table and the topic each one stands for.
 FLAGS = {
@@ -210,18 +209,8 @@ def upr_facts(df: pd.DataFrame) -> dict[str, float | int | str]:
 
 # --------------------------------------------------------------------------- figures
 
-_FONT = "system-ui, -apple-system, 'Segoe UI', Roboto, sans-serif"
-
-
 def _layout(title: str, alt: str, height: int = 460) -> dict:
-    return {
-        "title": {"text": title, "x": 0.01, "xanchor": "left"},
-        "meta": {"alt": alt},
-        "height": height,
-        "margin": {"l": 10, "r": 20, "t": 70, "b": 10},
-        "font": {"family": _FONT, "size": 14},
-        "template": "plotly_white",
-    }
+    return base_layout(title, alt, height, top=70) | {"margin": {"l": 10, "r": 20, "t": 70, "b": 10}}
 
 
 def _year_trace(table: pd.DataFrame, topic: str, **kw) -> go.Bar:
@@ -405,12 +394,7 @@ def explorer_figure(df: pd.DataFrame, n: int = 12) -> go.Figure:
     layout["margin"] = {"l": 140, "r": 45, "t": 120, "b": 40}
     layout.update(
         showlegend=False,
-        updatemenus=[
-            {
-                "type": "dropdown", "direction": "down", "buttons": buttons, "active": 0, "showactive": True,
-                "x": 0, "xanchor": "left", "y": 1.1, "yanchor": "bottom", "pad": {"r": 4, "t": 2},
-            }
-        ],
+        updatemenus=[dropdown(buttons, y=1.1, pad={"r": 4, "t": 2}, direction="down")],
         annotations=list(fig.layout.annotations)
         + [
             {

@@ -20,8 +20,7 @@ import ipywidgets as widgets
 import pandas as pd
 import plotly.graph_objects as go
 
-from civicspace.plotting import OKABE_ITO
-from civicspace.plotting import LiveFigure
+from civicspace.plotting import OKABE_ITO, LiveFigure, base_layout, dropdown
 
 #: Name of the derived column "electoral minus liberal democracy index".
 GAP = "gap"
@@ -46,7 +45,7 @@ REGIME_LABELS: dict[int, str] = {
 
 #: Colours of the four regimes: warm for autocracies, blue for democracies (Okabe–Ito).
 REGIME_COLOURS: dict[str, str] = {
-    "closed autocracy": OKABE_ITO[5],  # vermillion
+    "closed autocracy": OKABE_ITO[5],  # vermilion
     "electoral autocracy": OKABE_ITO[1],  # orange
     "electoral democracy": OKABE_ITO[4],  # sky blue
     "liberal democracy": OKABE_ITO[0],  # blue
@@ -62,8 +61,6 @@ ILLUSTRATIVE: tuple[str, ...] = ("HUN", "POL", "IND", "TUR", "VEN", "RUS")
 _LINE_COLOURS = [OKABE_ITO[i] for i in (0, 1, 2, 3, 4, 5)]
 _DASHES = ["solid", "dash", "dot", "dashdot", "longdash", "longdashdot"]
 _REFERENCE_COLOUR = OKABE_ITO[7]
-
-_FONT = {"family": "system-ui, -apple-system, 'Segoe UI', Roboto, sans-serif", "size": 14}
 
 
 # --------------------------------------------------------------------------- tables
@@ -229,14 +226,7 @@ def democracy_facts(df: pd.DataFrame) -> dict[str, int | float | str]:
 
 
 def _layout(title: str, alt: str, height: int = 500) -> dict:
-    return {
-        "title": {"text": title, "x": 0.01, "xanchor": "left"},
-        "meta": {"alt": alt},
-        "height": height,
-        "margin": {"l": 10, "r": 10, "t": 70, "b": 10},
-        "font": _FONT,
-        "template": "plotly_white",
-    }
+    return base_layout(title, alt, height, top=70)
 
 
 def _y_axis(index: str) -> dict:
@@ -362,22 +352,8 @@ def comparison_explorer_figure(
         legend={"orientation": "h", "x": 0, "xanchor": "left", "y": -0.14, "yanchor": "top",
                 "title": {"text": "Click a country to hide or show it", "side": "top"}},
         hovermode="x unified",
-        updatemenus=[
-            {
-                "type": "dropdown",
-                "direction": "down",
-                "active": 0,
-                "buttons": buttons,
-                "x": 0.08,
-                "xanchor": "left",
-                "y": 1.03,
-                "yanchor": "bottom",
-                "showactive": True,
-                "bgcolor": "white",
-                "bordercolor": "#767676",
-                "pad": {"l": 0, "r": 0, "t": 0, "b": 0},
-            }
-        ],
+        updatemenus=[dropdown(buttons, x=0.08, y=1.03, pad={"l": 0, "r": 0, "t": 0, "b": 0},
+                              direction="down", bgcolor="white", bordercolor="#767676")],
         annotations=[
             {
                 "text": "<b>Index:</b>",

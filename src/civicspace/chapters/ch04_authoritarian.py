@@ -26,8 +26,7 @@ import ipywidgets as widgets
 import pandas as pd
 import plotly.graph_objects as go
 
-from civicspace.plotting import OKABE_ITO, TEMPLATE_NAME
-from civicspace.plotting import LiveFigure
+from civicspace.plotting import OKABE_ITO, LiveFigure, animation_steps, base_layout, dropdown, play_pause
 
 #: V-Dem's Regimes of the World codes and their labels, in order.
 REGIME_LABELS = {0: "closed autocracy", 1: "electoral autocracy", 2: "electoral democracy", 3: "liberal democracy"}
@@ -184,15 +183,6 @@ def chapter_facts(vdem: pd.DataFrame, year: int = 2023) -> dict[str, float | int
 # --------------------------------------------------------------------------- figures
 
 
-def _base_layout(title: str, alt: str, height: int = 520) -> dict:
-    return {
-        "title": {"text": title, "x": 0.01, "xanchor": "left"},
-        "meta": {"alt": alt},
-        "height": height,
-        "margin": {"l": 10, "r": 10, "t": 60, "b": 10},
-        "template": TEMPLATE_NAME,
-    }
-
 
 def _label(column: str) -> str:
     return INDICATORS.get(column, column)
@@ -243,10 +233,11 @@ def repression_consultation_scatter(
     fig = go.Figure([_scatter_trace(rows, regime, x, y) for regime in REGIME_ORDER])
     counts = rows["regime"].value_counts()
     parts = ", ".join(f"{int(counts.get(r, 0))} {r}" for r in REGIME_ORDER)
-    layout = _base_layout(
+    layout = base_layout(
         _scatter_title(year, len(rows)),
         f"Scatter plot of {len(rows)} countries in {year}: {_label(x)} on the horizontal axis against "
         f"{_label(y)} on the vertical axis, coloured and shaped by regime type ({parts}).",
+        height=520,
     )
     layout.update(
         xaxis={"title": {"text": _label(x)}, "range": _axis_range(vdem, x), "zeroline": True},
@@ -274,7 +265,7 @@ def repression_consultation_by_year(
         raise ValueError("no years to show")
     last = years[-1]
     fig = repression_consultation_scatter(vdem, last, x, y)
-    frames, steps = [], []
+    frames = []
     for year in years:
         rows = _scatter_rows(vdem, year, x, y)
         data = []
@@ -286,31 +277,16 @@ def repression_consultation_by_year(
             )
         frames.append(go.Frame(name=str(year), data=data, traces=list(range(len(REGIME_ORDER))),
                                layout={"title": {"text": _scatter_title(year, len(rows))}}))
-        steps.append(
-            {"label": str(year), "method": "animate",
-             "args": [[str(year)], {"mode": "immediate", "frame": {"duration": 0, "redraw": True},
-                                    "transition": {"duration": 0}}]}
-        )
     fig.frames = frames
     fig.update_layout(
         height=700,
         margin={"l": 10, "r": 10, "t": 110, "b": 150},
         meta={"alt": f"Scatter plot with a year slider ({years[0]}–{last}): each country's {_label(x)} "
                      f"against its {_label(y)}, coloured and shaped by regime type."},
-        sliders=[{"active": len(years) - 1, "steps": steps,
+        sliders=[{"active": len(years) - 1, "steps": animation_steps(years),
                   "currentvalue": {"prefix": "Year: ", "xanchor": "right", "font": {"size": 14}},
                   "x": 0.22, "len": 0.78, "y": 0, "yanchor": "top", "pad": {"t": 75}}],
-        updatemenus=[{
-            "type": "buttons", "direction": "left", "showactive": False,
-            "x": 0, "y": 0, "xanchor": "left", "yanchor": "top", "pad": {"t": 105},
-            "buttons": [
-                {"label": "▶ Play", "method": "animate",
-                 "args": [None, {"frame": {"duration": 700, "redraw": True}, "fromcurrent": False,
-                                 "transition": {"duration": 0}}]},
-                {"label": "❚❚ Pause", "method": "animate",
-                 "args": [[None], {"mode": "immediate", "frame": {"duration": 0, "redraw": False}}]},
-            ],
-        }],
+        updatemenus=[play_pause(frame_ms=700, pad_top=105)],
     )
     return fig
 
@@ -350,7 +326,7 @@ def barrier_share_figure(merged: pd.DataFrame, barriers: Sequence[str] | None = 
         buttons.append({"label": label, "method": "restyle", "args": [{"visible": visible}]})
     first = BARRIERS.get(barriers[0], barriers[0])
     source = "Chaudhry" if all(b.startswith("ch_") for b in barriers) else "Chaudhry / Christensen & Weinstein"
-    layout = _base_layout(
+    layout = base_layout(
         "Legal barriers to NGOs, by regime type",
         f"Line chart, one line per regime type, of the percentage of countries coded by {source} that had "
         f"{first} in each year; a menu switches to other barriers.",
@@ -361,8 +337,7 @@ def barrier_share_figure(merged: pd.DataFrame, barriers: Sequence[str] | None = 
         yaxis={"title": {"text": "Coded countries with the barrier (%)"}, "range": [0, 100]},
         legend={"orientation": "h", "x": 0, "y": -0.15, "yanchor": "top"},
         margin={"l": 10, "r": 10, "t": 110, "b": 10},
-        updatemenus=[{"type": "dropdown", "buttons": buttons, "active": 0, "showactive": True,
-                      "x": 0, "xanchor": "left", "y": 1.0, "yanchor": "bottom", "pad": {"b": 8}}],
+        updatemenus=[dropdown(buttons, pad={"b": 8})],
         hovermode="closest",
     )
     fig.update_layout(layout)

@@ -28,8 +28,7 @@ import ipywidgets as widgets
 import pandas as pd
 import plotly.graph_objects as go
 
-from civicspace.plotting import NOT_YET, OKABE_ITO, TEMPLATE_NAME
-from civicspace.plotting import LiveFigure
+from civicspace.plotting import NOT_YET, OKABE_ITO, LiveFigure, animation_steps, base_layout, dropdown, play_pause
 
 #: The law types of the table, in the order the figures list them.
 TYPE_ORDER = [
@@ -119,15 +118,6 @@ def _countries_by_year(laws: pd.DataFrame, year: int, types: Iterable[str] | Non
 # ---------------------------------------------------------------- figures
 
 
-def _base_layout(title: str, alt: str, height: int = 480) -> dict:
-    return {
-        "title": {"text": title, "x": 0.01, "xanchor": "left"},
-        "meta": {"alt": alt},
-        "height": height,
-        "margin": {"l": 10, "r": 10, "t": 60, "b": 10},
-        "template": TEMPLATE_NAME,
-    }
-
 
 def _discrete_colourscale() -> list:
     n = len(TYPE_ORDER)
@@ -172,7 +162,7 @@ def _map_trace(rows: pd.DataFrame) -> go.Choropleth:
 
 
 def _map_layout(title: str, alt: str, height: int = 520) -> dict:
-    layout = _base_layout(title, alt, height=height)
+    layout = base_layout(title, alt, height=height)
     layout["geo"] = {
         "showframe": False,
         "showcoastlines": False,
@@ -229,7 +219,7 @@ def diffusion_map_by_year(laws: pd.DataFrame, years: Sequence[int] | None = None
     years = list(years) if years is not None else list(range(FIRST_YEAR, LAST_YEAR + 1))
     last = years[-1]
     fig = go.Figure(_map_trace(_countries_by_year(laws, last)))
-    frames, steps = [], []
+    frames = []
     for year in years:
         rows = _countries_by_year(laws, year)
         frames.append(
@@ -238,11 +228,6 @@ def diffusion_map_by_year(laws: pd.DataFrame, years: Sequence[int] | None = None
                 data=[{"type": "choropleth", **_map_data(rows)}],
                 layout={"title": {"text": _map_title(year, rows, TYPE_ORDER)}},
             )
-        )
-        steps.append(
-            {"label": str(year), "method": "animate",
-             "args": [[str(year)], {"mode": "immediate", "frame": {"duration": 0, "redraw": True},
-                                    "transition": {"duration": 0}}]}
         )
     fig.frames = frames
     n_last = len(_countries_by_year(laws, last))
@@ -254,21 +239,11 @@ def diffusion_map_by_year(laws: pd.DataFrame, years: Sequence[int] | None = None
         height=500,
     )
     layout["sliders"] = [
-        {"active": len(years) - 1, "steps": steps, "currentvalue": {"prefix": "End of ", "xanchor": "right"},
+        {"active": len(years) - 1, "steps": animation_steps(years), "currentvalue": {"prefix": "End of ", "xanchor": "right"},
          "x": 0.3, "len": 0.7, "pad": {"t": 30}}
     ]
     layout["updatemenus"] = [
-        {
-            "type": "buttons", "direction": "left", "showactive": False,
-            "x": 0, "y": 0, "xanchor": "left", "yanchor": "top", "pad": {"t": 45},
-            "buttons": [
-                {"label": "▶ Play", "method": "animate",
-                 "args": [None, {"frame": {"duration": 700, "redraw": True}, "fromcurrent": False,
-                                 "transition": {"duration": 0}}]},
-                {"label": "❚❚ Pause", "method": "animate",
-                 "args": [[None], {"mode": "immediate", "frame": {"duration": 0, "redraw": False}}]},
-            ],
-        }
+        play_pause(frame_ms=700, pad_top=45)
     ]
     fig.update_layout(layout)
     return fig
@@ -304,7 +279,7 @@ def cumulative_timeline(laws: pd.DataFrame, first: int = FIRST_YEAR, last: int =
                 hovertemplate=f"{t}, end of %{{x}}: %{{y}} laws<extra></extra>",
             )
         )
-    layout = _base_layout(
+    layout = base_layout(
         "Restrictive NGO laws adopted so far, by type (course table)",
         f"Stacked area chart of the cumulative number of restrictive NGO laws in the course table, by type, "
         f"at the end of each year from {first} to {last}; {total} laws in all by {last}.",
@@ -347,7 +322,7 @@ def repression_change_figure(change: pd.DataFrame) -> go.Figure:
         hovertemplate="%{y}: %{x:.2f} after<extra></extra>",
     ))
     n, worse = len(rows), int((rows["change"] < 0).sum())
-    layout = _base_layout(
+    layout = base_layout(
         "CSO repression before and after each country's first law",
         f"Dumbbell chart of V-Dem's CSO repression score (higher = less repression) for {n} countries, "
         f"averaged over the five years before and up to five years after the country's first restrictive "
@@ -477,7 +452,7 @@ def _classifier_traces(laws: pd.DataFrame, points: pd.DataFrame, event_id: str) 
 
 
 def _classifier_layout(title: str, alt: str) -> dict:
-    layout = _base_layout(title, alt, height=600)
+    layout = base_layout(title, alt, height=600)
     n = len(TYPE_ORDER)
     layout.update(
         xaxis={"domain": [0, 1], "title": "Year adopted", "dtick": 1, "tickangle": -45,
@@ -542,8 +517,7 @@ def law_classifier_by_law(laws: pd.DataFrame, first: str = "rus-2012-foreign-age
                      f"administrative burden, criminalisation) are shown beside the chart; it opens on "
                      f"{_law_label(classify_law(laws, first))}."},
         # The menu starts at the left edge of the figure, not of the plot area (which the type labels push right).
-        updatemenus=[{"type": "dropdown", "buttons": buttons, "active": order.index(first), "showactive": True,
-                      "x": -0.4, "xanchor": "left", "y": 1.0, "yanchor": "bottom", "pad": {"b": 30}}],
+        updatemenus=[dropdown(buttons, active=order.index(first), x=-0.4, pad={"b": 30})],
         margin={"l": 10, "r": 10, "t": 140, "b": 10},
         height=640,
     )

@@ -26,8 +26,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from civicspace.data import require_columns
-from civicspace.plotting import OKABE_ITO, TEMPLATE_NAME
-from civicspace.plotting import LiveFigure
+from civicspace.plotting import OKABE_ITO, LiveFigure, base_layout, dropdown, wrap
 
 # --------------------------------------------------------------------------- the timeline
 
@@ -263,26 +262,9 @@ def verdict_matrix(presets: Mapping[str, Mapping] | None = None) -> pd.DataFrame
 # --------------------------------------------------------------------------- figures
 
 
-def _base_layout(title: str, alt: str, height: int) -> dict:
-    return {
-        "title": {"text": title, "x": 0.01, "xanchor": "left"},
-        "meta": {"alt": alt},
-        "height": height,
-        "margin": {"l": 10, "r": 10, "t": 70, "b": 10},
-        "template": TEMPLATE_NAME,
-    }
-
 
 def _wrap(text: str, width: int = 18) -> str:
-    words, lines, line = text.split(), [], ""
-    for word in words:
-        if line and len(line) + 1 + len(word) > width:
-            lines.append(line)
-            line = word
-        else:
-            line = f"{line} {word}".strip()
-    lines.append(line)
-    return "<br>".join(lines)
+    return wrap(text, width, break_long_words=False, break_on_hyphens=False)
 
 
 def verdict_heatmap(presets: Mapping[str, Mapping] | None = None) -> go.Figure:
@@ -309,11 +291,12 @@ def verdict_heatmap(presets: Mapping[str, Mapping] | None = None) -> go.Figure:
         )
     )
     fig.update_layout(
-        _base_layout(
+        base_layout(
             "Which measures a risk-based approach supports",
             f"Grid of {len(table)} measures against {len(table.columns)} organisation profiles; each cell is labelled "
             "yes (supported), due process (only with due process) or no (disproportionate), and coloured to match.",
             height=640,
+            top=70,
         )
     )
     fig.update_layout(
@@ -362,11 +345,12 @@ def proportionality_figure(profile: Mapping, name: str = "Your organisation") ->
     """A table figure of :func:`proportionality_check` for one profile, verdict cells coloured."""
     fig = go.Figure(_table_trace(profile))
     fig.update_layout(
-        _base_layout(
+        base_layout(
             f"{name} — {_profile_summary(profile)}",
             f"Table of {len(MEASURES)} measures with the verdict a risk-based approach gives for this profile "
             f"({_profile_summary(profile)}) and the reason for each.",
             height=720,
+            top=70,
         )
     )
     fig.update_layout(title={"font": {"size": 15}})
@@ -388,18 +372,18 @@ def proportionality_by_profile(presets: Mapping[str, Mapping] | None = None) -> 
                      {"title.text": f"{_profile_summary(presets[name])}"}],
         })
     fig.update_layout(
-        _base_layout(
+        base_layout(
             _profile_summary(presets[names[0]]),
             f"Table of {len(MEASURES)} measures with the verdict a risk-based approach gives and the reason for each; "
             f"a menu switches between {len(names)} preset organisation profiles.",
             height=720,
+            top=70,
         )
     )
     fig.update_layout(
         title={"font": {"size": 15}, "y": 0.985, "yanchor": "top", "yref": "container"},
         margin={"l": 10, "r": 10, "t": 120, "b": 10},
-        updatemenus=[{"type": "dropdown", "buttons": buttons, "active": 0, "showactive": True,
-                      "x": 0, "xanchor": "left", "y": 1.0, "yanchor": "bottom", "pad": {"b": 10}}],
+        updatemenus=[dropdown(buttons, pad={"b": 10})],
     )
     return fig
 
@@ -441,12 +425,13 @@ def timeline_figure(timeline: pd.DataFrame) -> go.Figure:
         fig.add_annotation(x=x, y=1.0, yref="paper", text=label, showarrow=False, xanchor="left", yanchor="bottom",
                            font={"size": 11, "color": "#444444"})
     fig.update_layout(
-        _base_layout(
+        base_layout(
             "FATF Recommendation 8 and AML/CFT measures against NGOs",
             f"Timeline of {len(timeline)} events from {timeline['year'].min()} to {timeline['year'].max()}: FATF "
             "standard, guidance and review events as blue circles, national laws, enforcement and outcomes as "
             "vermilion diamonds; dotted lines mark each version of the standard.",
             height=460,
+            top=70,
         )
     )
     fig.update_layout(

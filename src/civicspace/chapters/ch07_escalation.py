@@ -19,15 +19,13 @@ Dates in the timelines are ISO strings, some with month precision only
 
 from __future__ import annotations
 
-import textwrap
 from collections.abc import Iterable, Sequence
 
 import ipywidgets as widgets
 import pandas as pd
 import plotly.graph_objects as go
 
-from civicspace.plotting import OKABE_ITO, TEMPLATE_NAME
-from civicspace.plotting import LiveFigure
+from civicspace.plotting import OKABE_ITO, TEMPLATE_NAME, LiveFigure, base_layout, dropdown, wrap
 
 #: The ladder, bottom to top (stage_rank 1-4).
 STAGES = ["administrative pressure", "informational isolation", "legal stigma", "criminal liability"]
@@ -119,7 +117,7 @@ def law_milestones(laws: pd.DataFrame, numbers: Sequence[str] = RUSSIAN_LAWS) ->
 
 
 def _wrap(text: str, width: int = 60) -> str:
-    return "<br>".join(textwrap.wrap(str(text), width=width)) or ""
+    return wrap(text, width)
 
 
 def _hover(rows: pd.DataFrame) -> list[str]:
@@ -187,11 +185,7 @@ def _law_shapes(milestones: pd.DataFrame | None) -> tuple[list[dict], list[dict]
 
 
 def _ladder_layout(title: str, alt: str, shapes: list[dict], notes: list[dict], height: int = 560) -> dict:
-    return {
-        "title": {"text": title, "x": 0.01, "xanchor": "left"},
-        "meta": {"alt": alt},
-        "height": height,
-        "template": TEMPLATE_NAME,
+    return base_layout(title, alt, height, top=150) | {
         "margin": {"l": 10, "r": 20, "t": 150, "b": 10},
         "xaxis": {"title": {"text": "Date of the event"}, "type": "date", "range": ["2011-07-01", "2026-01-01"]},
         "yaxis": {"title": {"text": "Stage on the escalation ladder"}, "range": [0.6, 4.4],
@@ -286,8 +280,7 @@ def ladder_explorer_figure(df: pd.DataFrame, milestones: pd.DataFrame | None = N
         meta={"alt": f"Step chart of the escalation ladder, date against stage, with a menu that shows one of "
                      f"{len(cases)} cases ({', '.join(_case_label(c) for c in cases)}) or all of them; "
                      f"it opens on {_case_label(first)}. Hover over a point for the event and its legal basis."},
-        updatemenus=[{"type": "dropdown", "buttons": buttons, "active": 0, "showactive": True,
-                      "x": 0, "xanchor": "left", "y": 1.0, "yanchor": "bottom", "pad": {"b": 52}}],
+        updatemenus=[dropdown(buttons, pad={"b": 52})],
         margin={"l": 10, "r": 20, "t": 170, "b": 10},
         height=600,
     )

@@ -20,15 +20,13 @@ plans have in common) is pandas work that the chapter and its exercise do.
 
 from __future__ import annotations
 
-import textwrap
 from collections.abc import Mapping
 
 import ipywidgets as widgets
 import pandas as pd
 import plotly.graph_objects as go
 
-from civicspace.plotting import OKABE_ITO, TEMPLATE_NAME
-from civicspace.plotting import LiveFigure
+from civicspace.plotting import OKABE_ITO, TEMPLATE_NAME, LiveFigure, dropdown, wrap
 
 #: The restriction types of the course's law typology, in the order menus show them.
 RESTRICTIONS = [
@@ -318,7 +316,7 @@ def strategy_heatmap(scenarios: Mapping[str, Mapping] | None = None) -> go.Figur
     for i, c in enumerate(colours):
         colorscale += [[i / n, c], [(i + 1) / n, c]]
     labels = [f"{SHORT_NAMES.get(sid, sid)} ({cat.loc[sid, 'level'][:3]}.)" for sid in matrix.index]
-    columns = ["<br>".join(textwrap.wrap(str(name), 12, break_long_words=False)) for name in matrix.columns]
+    columns = [wrap(name, 12, break_long_words=False) for name in matrix.columns]
     fig = go.Figure(
         go.Heatmap(
             z=codes,
@@ -420,8 +418,7 @@ def planner_with_menu(scenarios: Mapping[str, Mapping] | None = None) -> go.Figu
         height=_table_height(max(len(p) for p in plans)) + 40,
         template=TEMPLATE_NAME,
         margin={"l": 10, "r": 10, "t": 60, "b": 10},
-        updatemenus=[{"type": "dropdown", "buttons": buttons, "active": 0, "showactive": True,
-                      "x": 0, "xanchor": "left", "y": 1.0, "yanchor": "bottom", "pad": {"b": 8}}],
+        updatemenus=[dropdown(buttons, pad={"b": 8})],
     )
     return fig
 

@@ -30,8 +30,7 @@ import pandas as pd
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
-from civicspace.plotting import OKABE_ITO, TEMPLATE_NAME
-from civicspace.plotting import LiveFigure
+from civicspace.plotting import OKABE_ITO, TEMPLATE_NAME, LiveFigure, dropdown
 
 #: The twelve restriction items of the Bakke, Mitchell & Smidt data, with short readable labels.
 ITEMS: dict[str, str] = {
@@ -246,8 +245,7 @@ def _title(main: str, sub: str = "") -> dict:
 
 def _menu(buttons: list[dict]) -> list[dict]:
     """One dropdown menu just above the plot area, below the title."""
-    return [{"type": "dropdown", "buttons": buttons, "active": 0, "showactive": True,
-             "x": 0, "xanchor": "left", "y": 1.03, "yanchor": "bottom", "pad": {"b": 6}}]
+    return [dropdown(buttons, y=1.03, pad={"b": 6})]
 
 
 def _pct(values) -> list[float | None]:

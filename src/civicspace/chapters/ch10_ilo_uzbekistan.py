@@ -20,7 +20,6 @@ and :func:`trust_figure`, so what it draws is what the tests check.
 from __future__ import annotations
 
 import math
-import textwrap
 from collections.abc import Sequence
 
 import ipywidgets as widgets
@@ -28,8 +27,7 @@ import pandas as pd
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
-from civicspace.plotting import OKABE_ITO, TEMPLATE_NAME
-from civicspace.plotting import LiveFigure
+from civicspace.plotting import OKABE_ITO, TEMPLATE_NAME, LiveFigure, dropdown, wrap
 
 # --------------------------------------------------------------------------- the ILO series
 
@@ -123,7 +121,7 @@ def _wrap(text: str, width: int = 70, limit: int = 420) -> str:
     text = " ".join(str(text).split())
     if len(text) > limit:
         text = text[: limit - 1].rsplit(" ", 1)[0] + " …"
-    return "<br>".join(textwrap.wrap(text, width=width))
+    return wrap(text, width)
 
 
 def ilo_series_figure(df: pd.DataFrame) -> go.Figure:
@@ -196,8 +194,7 @@ def ilo_series_figure(df: pd.DataFrame) -> go.Figure:
         legend={"orientation": "h", "x": 0, "y": -0.28, "yanchor": "top"},
         hovermode="closest",
         bargap=0.35,
-        updatemenus=[{"type": "dropdown", "buttons": buttons, "active": 0, "showactive": True,
-                      "x": 0, "xanchor": "left", "y": 1.0, "yanchor": "bottom", "pad": {"b": 48}}],
+        updatemenus=[dropdown(buttons, pad={"b": 48})],
         annotations=[{"text": "<i>" + SERIES_CAUTION + "</i>", "align": "left", "showarrow": False, "x": 0, "y": 1.0,
                       "xref": "paper", "yref": "paper", "xanchor": "left", "yanchor": "bottom",
                       "font": {"size": 12, "color": "#444444"}}],
@@ -497,8 +494,7 @@ def trust_slider_figure(
         legend={"orientation": "h", "x": 0, "y": -0.45, "yanchor": "top"},
         hovermode="closest",
         sliders=sliders,
-        updatemenus=[{"type": "dropdown", "buttons": buttons, "active": k0, "showactive": True,
-                      "x": 0, "xanchor": "left", "y": 1.0, "yanchor": "bottom", "pad": {"b": 48}}],
+        updatemenus=[dropdown(buttons, active=k0, pad={"b": 48})],
         annotations=[{"text": f"<i>{MODEL_NOTE}<br>Fixed: cooperation payoff {fixed['cooperation_payoff']:g}, "
                               f"reform cost {fixed['reform_cost']:g}, learning rate {fixed['learning_rate']:g}, "
                               f"initial trust {fixed['initial_trust']:g}.</i>",

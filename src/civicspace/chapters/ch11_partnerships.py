@@ -30,8 +30,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from civicspace.data import require_columns
-from civicspace.plotting import OKABE_ITO, TEMPLATE_NAME
-from civicspace.plotting import LiveFigure
+from civicspace.plotting import OKABE_ITO, TEMPLATE_NAME, LiveFigure, dropdown
 
 #: The incident types of the simulated data, in the order menus show them.
 INCIDENT_TYPES = [
@@ -420,8 +419,7 @@ def detector_figure(df: pd.DataFrame, events: pd.DataFrame, thresholds: Sequence
         xaxis={"type": "date"},
         yaxis={"title": "Reports per week (simulated)", "rangemode": "tozero"},
         legend={"orientation": "h", "x": 0, "y": -0.09, "yanchor": "top"},
-        updatemenus=[{"type": "dropdown", "buttons": buttons, "active": 0, "showactive": True,
-                      "x": 0, "xanchor": "left", "y": 1.0, "yanchor": "bottom", "pad": {"b": 34}}],
+        updatemenus=[dropdown(buttons, pad={"b": 34})],
         sliders=[{"active": thresholds.index(start), "steps": steps, "x": 0, "len": 1.0,
                   "y": -0.4, "yanchor": "top", "pad": {"t": 0, "b": 0},
                   "currentvalue": {"prefix": "Threshold (× baseline): ", "xanchor": "left"}}],

@@ -22,8 +22,7 @@ import ipywidgets as widgets
 import pandas as pd
 import plotly.graph_objects as go
 
-from civicspace.plotting import OKABE_ITO
-from civicspace.plotting import LiveFigure
+from civicspace.plotting import OKABE_ITO, LiveFigure, base_layout, dropdown
 
 #: The V-Dem indices the chapter draws (all on a 0–1 scale, higher = more freedom), in legend order.
 INDICES: dict[str, str] = {
@@ -38,9 +37,7 @@ FEATURED: tuple[str, ...] = ("RUS", "HUN", "IND", "NIC", "GEO", "TUR", "EGY", "S
 
 _COLOURS = [OKABE_ITO[0], OKABE_ITO[1], OKABE_ITO[2], OKABE_ITO[7]]
 _DASHES = ["solid", "dash", "dot", "dashdot"]
-_LAW_COLOUR = OKABE_ITO[5]  # vermillion
-_FONT = {"family": "system-ui, -apple-system, 'Segoe UI', Roboto, sans-serif", "size": 14}
-
+_LAW_COLOUR = OKABE_ITO[5]  # vermilion
 
 def _check_country(panel: pd.DataFrame, iso3: str) -> None:
     if iso3 not in set(panel["iso3"].astype(str)):
@@ -129,13 +126,9 @@ def _axis_end(laws: pd.DataFrame, last: int) -> int:
 
 
 def _layout(title: str, alt: str, first: int, last: int, height: int = 560) -> dict:
-    return {
-        "title": {"text": title, "x": 0.01, "xanchor": "left", "font": {"size": 16}},
-        "meta": {"alt": alt},
-        "height": height,
-        "margin": {"l": 10, "r": 10, "t": 80, "b": 10},
-        "font": _FONT,
-        "template": "plotly_white",
+    layout = base_layout(title, alt, height, top=80)
+    layout["title"]["font"] = {"size": 16}
+    return layout | {
         "xaxis": {"title": {"text": "Year"}, "range": [first - 0.5, last + 0.5]},
         "yaxis": {"title": {"text": "V-Dem index (0–1, higher = freer)"}, "range": [0, 1]},
         "legend": {"orientation": "h", "x": 0, "xanchor": "left", "y": -0.15, "yanchor": "top"},
@@ -209,21 +202,7 @@ def explorer_figure(
     layout = _layout(parts[0][1], alt, first, _axis_end(laws, last), height=640)
     layout["title"].update({"y": 0.985, "yref": "container", "yanchor": "top"})
     layout["margin"] = {"l": 10, "r": 10, "t": 120, "b": 10}
-    layout["updatemenus"] = [
-        {
-            "type": "dropdown",
-            "direction": "down",
-            "active": 0,
-            "buttons": buttons,
-            "x": 0.1,
-            "xanchor": "left",
-            "y": 1.04,
-            "yanchor": "bottom",
-            "showactive": True,
-            "bgcolor": "white",
-            "bordercolor": "#767676",
-        }
-    ]
+    layout["updatemenus"] = [dropdown(buttons, x=0.1, y=1.04, direction="down", bgcolor="white", bordercolor="#767676")]
     layout["annotations"] = [
         {
             "text": "<b>Country:</b>",
