@@ -38,7 +38,7 @@ def build(datasets: Path = HERE) -> dict:
         try:
             entries = json.loads(descriptor.read_text(encoding="utf-8"))
         except json.JSONDecodeError as exc:
-            raise SystemExit(f"{descriptor}: invalid JSON at line {exc.lineno}, column {exc.colno}: {exc.msg}")
+            raise SystemExit(f"{descriptor}: invalid JSON at line {exc.lineno}, column {exc.colno}: {exc.msg}") from None
         if not isinstance(entries, list):
             raise SystemExit(f"{descriptor}: expected a JSON list of resources")
         for entry in entries:

@@ -35,7 +35,7 @@ sys.path.insert(0, str(ROOT / "src"))
 from civicspace.grading import batch  # noqa: E402
 from civicspace.grading import pipeline  # noqa: E402
 from civicspace.grading import runner  # noqa: E402
-from civicspace.grading import notebooks as grading
+from civicspace.grading import notebooks as grading  # noqa: E402
 
 
 def make_course(base: Path, assignment: str, n: int) -> Path:

@@ -82,7 +82,7 @@ def test_a_repeated_unique_value_names_the_first_row(tmp_path):
 def test_a_script_adds_its_own_rules_and_optional_columns_may_be_empty(tmp_path):
     path = _source(tmp_path, "id,date,kind,count,year\nabc,2019,,,\n")
     table = read_source(path, RESOURCE, optional=["year"])
-    for line, row in table:
+    for line, _row in table:
         table.bad(line, "date", "before the law it reports on")
     with pytest.raises(SourceError) as err:
         table.checked()

@@ -590,7 +590,7 @@ def _exercise_widget(page, root, index: int, stem: str) -> dict:
         while not changed and _change(page, control, info["kind"], tried):
             tried += 1
             # Up to a minute: the kernel reruns a model for each change, on a busy machine.
-            changed = bool(_wait(lambda: root.evaluate(JS_SIGNATURE) != before, 60, step=0.3))
+            changed = bool(_wait(lambda before=before: root.evaluate(JS_SIGNATURE) != before, 60, step=0.3))
             before = _settle(page, root)
         results.append({**info, "changed": changed, "attempts": tried})
     _wait(lambda: all(f["drawn"] for f in root.evaluate(JS_FIGURES)), 20)

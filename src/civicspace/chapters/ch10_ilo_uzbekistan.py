@@ -167,7 +167,7 @@ def ilo_series_figure(df: pd.DataFrame) -> go.Figure:
         ))
     titles = ["ILO figures by harvest: share in forced labour", "ILO figures by harvest: number in forced labour"]
     buttons = []
-    for i, (col, label, _, _) in enumerate(views):
+    for i, (_col, label, _, _) in enumerate(views):
         buttons.append({
             "label": label, "method": "update",
             "args": [{"visible": [j // 2 == i for j in range(4)]},

@@ -179,7 +179,7 @@ def explorer_figure(
     per = len(parts[0][0])
     fig = go.Figure()
     buttons = []
-    for k, (iso3, (traces, title, alt)) in enumerate(zip(iso3s, parts)):
+    for k, (iso3, (traces, title, _alt)) in enumerate(zip(iso3s, parts)):
         for trace in traces:
             trace.visible = k == 0
             trace.showlegend = True

@@ -8,7 +8,7 @@ entities are listed in :data:`NON_ISO`; they never collide with ISO codes.
 
 from __future__ import annotations
 
-from functools import lru_cache
+from functools import lru_cache, cache
 
 import pycountry
 
@@ -47,7 +47,7 @@ NON_ISO = {
 }
 
 
-@lru_cache(maxsize=None)
+@cache
 def country_name(iso3: str) -> str:
     """Readable English name of the country with ISO 3166-1 alpha-3 code ``iso3``."""
     if iso3 in DISPLAY:

@@ -331,7 +331,7 @@ class StudentFunction:
                    "kwargs": [[k, codec.encode(v)] for k, v in kwargs.items()]}
         try:
             answer = request(self._path, payload, self._timeout)
-        except socket.timeout:
+        except TimeoutError:
             raise StudentCodeError(f"{self._name}() did not return within {self._timeout:.0f} s") from None
         except (OSError, ConnectionError, codec.DecodeError):
             raise StudentCodeError(f"{self._name}() could not be called: the notebook's kernel stopped or did not answer") from None
