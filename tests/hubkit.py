@@ -36,8 +36,8 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def hub_config(base: Path, exchange: Path | None, course_id: str, timeout: int = 180) -> str:
-    """The ``jupyterhub_config.py`` of the test hub (written to ``base``)."""
+def hub_config(base: Path, timeout: int = 180) -> tuple[str, int]:
+    """The ``jupyterhub_config.py`` of the test hub (kept in ``base``) and its public port."""
     port, hub_port, api_port = free_port(), free_port(), free_port()
     single_user_args = ["--allow-root"] if os.geteuid() == 0 else []
     return f"""\
@@ -97,7 +97,7 @@ class Hub:
         if exchange is not None:
             (self.base / "etc-jupyter" / "nbgrader_config.py").write_text(
                 student_nbgrader_config(exchange, course_id), encoding="utf-8")
-        config, port = hub_config(self.base, exchange, course_id, timeout)
+        config, port = hub_config(self.base, timeout)
         (self.base / "jupyterhub_config.py").write_text(config, encoding="utf-8")
         self.url = f"http://127.0.0.1:{port}"
         self.log_path = self.base / "jupyterhub.log"

@@ -33,6 +33,7 @@ from __future__ import annotations
 import json
 import os
 import shutil
+import stat
 import subprocess
 import time
 from pathlib import Path
@@ -139,24 +140,31 @@ def round_trip(tmp_path_factory):
             "c.ExchangeCollect.check_owner = False\n"
         )
     hub = Hub(work / "hub", exchange=exchange, course_id=COURSE_ID)
-    result: dict = {"course": course, "hub": hub, "exchange": exchange}
-    try:
-        # 1. The instructor releases the assignment through the exchange.
-        autograde.nbgrader(course, "generate_assignment", A, "--force", "--log-level=WARN", env=env_with_bin())
-        autograde.nbgrader(course, "release_assignment", A, "--log-level=WARN", env=env_with_bin())
-        source = nbformat.read(instructor / "exercises" / A / NB, as_version=4)
+    result: dict = {"course": course, "hub": hub, "exchange": exchange, "seconds": {}}
+    clock = [time.monotonic()]
 
-        # 2. Two students log in and start their servers.
+    def lap(step: str) -> None:  # where the time goes, for whoever reads the result (not asserted)
+        now = time.monotonic()
+        result["seconds"][step] = round(now - clock[0], 1)
+        clock[0] = now
+
+    try:
+        # 1. Two students log in and ask for their servers; while these start, the
+        #    instructor releases the assignment through the exchange.
         hub.start()
         students = {name: Student(hub, name) for name in ANSWERS}
         for s in students.values():
             s.login()
         for s in students.values():
             s.request_spawn()
+        autograde.nbgrader(course, "generate_assignment", A, "--force", "--log-level=WARN", env=env_with_bin())
+        autograde.nbgrader(course, "release_assignment", A, "--log-level=WARN", env=env_with_bin())
+        source = nbformat.read(instructor / "exercises" / A / NB, as_version=4)
         for s in students.values():
             s.wait_ready()
+        lap("login_spawn_release")
 
-        # 3. Each lists, fetches, answers, saves, validates and submits, over HTTP.
+        # 2. Each lists, fetches, answers, saves, validates and submits, over HTTP.
         result["listed"], result["validated"] = {}, {}
         for name, s in students.items():
             listed = _ok(s.get("assignments", params={"course_id": COURSE_ID}), f"{name} lists assignments")
@@ -174,19 +182,22 @@ def round_trip(tmp_path_factory):
             result["validated"][name] = _ok(s.post("assignments/validate", data={"path": f"{A}/{NB}"}),
                                             f"{name} validates")["value"]
             _ok(s.post("assignments/submit", data={"course_id": COURSE_ID, "assignment_id": A}), f"{name} submits")
+        lap("students_work")
 
-        # 4. The instructor collects, grades in the sandbox (make grade) and releases feedback.
+        # 3. The instructor collects, grades in the sandbox (make grade) and releases feedback.
         autograde.nbgrader(course, "collect", A, "--log-level=WARN", env=env_with_bin())
         result["grade_log"] = _run([str(BIN / "civicspace"), "grade", A, "--course", str(course)], instructor).stdout
         autograde.nbgrader(course, "release_feedback", A, "--log-level=WARN", env=env_with_bin())
         result["scores"] = autograde.scores(course, A)
+        lap("collect_grade_release")
 
-        # 5. The students fetch their feedback.
+        # 4. The students fetch their feedback.
         for name, s in students.items():
             _ok(s.post("assignments/fetch_feedback", data={"course_id": COURSE_ID, "assignment_id": A}),
                 f"{name} fetches feedback")
+        lap("fetch_feedback")
 
-        # 6. The book's hub link pulls the student edition into a student's home.
+        # 5. The book's hub link pulls the student edition into a student's home.
         assert edition_proc.wait(timeout=900) == 0, (work / "edition.log").read_text(errors="replace")[-3000:]
         config = SimpleNamespace(
             html_theme_options={"repository_url": f"file://{edition_dir}", "repository_branch": "main",
@@ -200,6 +211,8 @@ def round_trip(tmp_path_factory):
         result["opened"] = students["alice"].get(
             "api/contents/" + parse_qs(urlparse(result["hub_link"]).query)["urlpath"][0].removeprefix("lab/tree/"),
             params={"content": "0"})
+        lap("edition_pull")
+        (work / "seconds.json").write_text(json.dumps(result["seconds"]))
         yield result
     finally:
         hub.stop()
@@ -245,6 +258,14 @@ def test_each_student_gets_their_own_feedback_only(round_trip):
         for path in home.rglob("*"):
             if path.is_file() and path.suffix == ".html":
                 assert path.read_bytes() != released[other], f"{other}'s feedback is in {name}'s home: {path}"
+
+
+def test_the_exchange_hides_submissions_and_feedback_from_other_students(round_trip):
+    """nbgrader's modes, which the instructor guide gives: students can read released
+    assignments, but can neither list the submissions nor the feedback of others."""
+    course_dir = round_trip["exchange"] / COURSE_ID
+    modes = {name: stat.S_IMODE((course_dir / name).stat().st_mode) for name in ("outbound", "inbound", "feedback")}
+    assert modes == {"outbound": 0o755, "inbound": 0o2733, "feedback": 0o711}, {k: oct(v) for k, v in modes.items()}
 
 
 def test_open_on_your_jupyterhub_link_pulls_the_student_edition(round_trip):
