@@ -7,6 +7,8 @@ VENV := .venv
 BIN := $(abspath $(VENV))/bin
 STAMP := $(VENV)/.installed-stamp
 LOCK := binder/requirements.txt
+# The JupyterHub test's packages (hub, proxy, nbgitpuller), pinned apart from Binder's lock.
+HUB_LOCK := binder/requirements-hub.txt
 # nbgrader shells out to `alembic` and jupyter to the kernel: the environment's
 # bin/ must come first on PATH for every command below.
 export PATH := $(BIN):$(PATH)
@@ -33,11 +35,11 @@ help:
 
 env: $(STAMP)
 
-$(STAMP): $(LOCK) pyproject.toml
+$(STAMP): $(LOCK) $(HUB_LOCK) pyproject.toml
 	@if [ -z "$(PYTHON)" ]; then echo "error: no python3.11 or python3 on PATH" >&2; exit 1; fi
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info[:2] == (3, 11) else "error: the course is pinned for Python 3.11, found " + sys.version.split()[0])'
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r $(LOCK)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r $(LOCK) -r $(HUB_LOCK)
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check --no-deps --no-build-isolation -e .
 	$(BIN)/python -m civicspace.book.sphinxext
 	$(BIN)/python -m civicspace.jupyter_offline install

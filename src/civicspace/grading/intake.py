@@ -64,15 +64,19 @@ def read_regular_file(path: Path, limit: int = MAX_NOTEBOOK_BYTES) -> bytes:
 def check_submission(folder: Path, expected: list[str], result: SubmissionResult) -> dict[str, bytes]:
     """The notebooks of a submission that can be graded (name -> bytes); problems go into ``result.messages``.
 
-    Only the expected notebooks (and nbgrader's ``timestamp.txt``) are handed to the
-    grader; other files beside them are listed in the log and never reach a kernel.
+    Only the expected notebooks (and nbgrader's ``timestamp.txt`` and
+    ``submission_secret.txt``) are handed to the grader; other files beside them are
+    listed in the log and never reach a kernel. ``submission_secret.txt`` is written by
+    ``nbgrader submit`` (the exchange): ``nbgrader release_feedback`` needs it in the
+    feedback folder to name the feedback only that student can fetch.
     """
     if folder.is_symlink() or folder.parent.is_symlink() or not folder.is_dir():
         result.messages.append("submission folder is a link or not a folder; scored 0, flagged for review")
         result.flags["(folder)"] = ["the submission folder is a link"]
         return {}
     entries = sorted(p.name for p in folder.iterdir())
-    extra = [n for n in entries if n not in expected and n != "timestamp.txt"]
+    nbgrader_files = ("timestamp.txt", "submission_secret.txt")
+    extra = [n for n in entries if n not in expected and n not in nbgrader_files]
     if extra:
         shown = ", ".join(extra[:10]) + (f" and {len(extra) - 10} more" if len(extra) > 10 else "")
         result.messages.append(f"extra files not given to the grader: {shown}")
@@ -100,11 +104,12 @@ def check_submission(folder: Path, expected: list[str], result: SubmissionResult
             result.messages.append(f"{name}: no graded cells left (empty or rebuilt notebook); scored 0")
             continue
         usable[name] = data
-    if usable and "timestamp.txt" in entries:
-        try:
-            usable["timestamp.txt"] = read_regular_file(folder / "timestamp.txt", limit=1024)
-        except ValueError as exc:
-            result.messages.append(f"timestamp.txt {exc}: ignored")
+    for name in nbgrader_files:
+        if usable and name in entries:
+            try:
+                usable[name] = read_regular_file(folder / name, limit=1024)
+            except ValueError as exc:
+                result.messages.append(f"{name} {exc}: ignored")
     return usable
 
 STUDENT_ID = re.compile(r"^[A-Za-z0-9_.@+-]{1,128}$")
