@@ -84,9 +84,10 @@ def test_wheel_holds_no_instructor_material(wheel, secrets):
         text = data.decode("utf-8", errors="replace")
         assert not any(m in text for m in markers), f"{name}: an nbgrader solution or hidden-test marker"
         assert not name.startswith(("autograder/", "tests/", "scripts/")), name
-    modules = {Path(n).stem for n in files if n.startswith("civicspace/") and n.count("/") == 1 and n.endswith(".py")}
-    assert not modules & set(edition.INSTRUCTOR_ONLY_MODULES), modules & set(edition.INSTRUCTOR_ONLY_MODULES)
-    assert "studentkit" not in modules and "course" in modules
+    top = {n.split("/")[1].removesuffix(".py") for n in files if n.startswith("civicspace/") and n.count("/") >= 1}
+    assert not top & set(edition.INSTRUCTOR_ONLY_MODULES), top & set(edition.INSTRUCTOR_ONLY_MODULES)
+    assert not [n for n in files if n.startswith(("civicspace/grading/", "civicspace/editions/"))]
+    assert {"course", "data", "chapters", "plotting"} <= top
     # Rubric and teaching-note lines, solution and hidden-test lines, reference code (the edition's scan).
     assert studentkit.wheel_findings(wheel, secrets) == []
 
