@@ -316,6 +316,18 @@ def request(path: str, payload: Any, timeout: float) -> Any:
         sock.close()
 
 
+def _error_name(answer: Any) -> str:
+    """The name of the exception a student's function raised, as the student's kernel reports it,
+    only if it is a builtin exception's name (the agent sends nothing else): the kernel is the
+    student's, so any other text (a hidden test's arguments, say) never reaches the feedback."""
+    err = answer.get("error") if isinstance(answer, dict) else None
+    if isinstance(err, str) and err.isidentifier():
+        cls = getattr(builtins, err, None)
+        if isinstance(cls, type) and issubclass(cls, BaseException):
+            return err
+    return "an exception"
+
+
 class StudentFunction:
     """Calls a function defined in the student's kernel; arguments and result travel as data."""
 
@@ -336,8 +348,7 @@ class StudentFunction:
         except (OSError, ConnectionError, codec.DecodeError):
             raise StudentCodeError(f"{self._name}() could not be called: the notebook's kernel stopped or did not answer") from None
         if not isinstance(answer, dict) or "error" in answer:
-            err = answer.get("error") if isinstance(answer, dict) else "?"
-            raise StudentCodeError(f"{self._name}() raised {err} when the test called it")
+            raise StudentCodeError(f"{self._name}() raised {_error_name(answer)} when the test called it")
         try:
             result = codec.decode(answer.get("result"))
             for arg, after in zip(args, answer.get("args_after") or []):

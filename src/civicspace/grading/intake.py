@@ -50,15 +50,24 @@ def read_regular_file(path: Path, limit: int = MAX_NOTEBOOK_BYTES) -> bytes:
         if os.path.islink(path):
             raise ValueError("is a symbolic link, not a file") from None
         raise ValueError(f"cannot be opened ({exc.strerror})") from None
+    info = os.fstat(fd)  # on the raw descriptor: os.fdopen refuses a folder with its own error
+    problem = None
+    if not stat.S_ISREG(info.st_mode):
+        problem = "is not a regular file (a device, FIFO, socket or folder)"
+    elif info.st_nlink != 1:
+        problem = f"is a hard link ({info.st_nlink} names for one file)"
+    elif info.st_size > limit:
+        problem = f"is larger than {_size(limit)}"
+    if problem:
+        os.close(fd)
+        raise ValueError(problem)
     with os.fdopen(fd, "rb") as fh:
-        info = os.fstat(fh.fileno())
-        if not stat.S_ISREG(info.st_mode):
-            raise ValueError("is not a regular file (a device, FIFO, socket or folder)")
-        if info.st_nlink != 1:
-            raise ValueError(f"is a hard link ({info.st_nlink} names for one file)")
-        if info.st_size > limit:
-            raise ValueError(f"is larger than {limit // (1024 * 1024)} MB")
         return fh.read(limit + 1)[:limit]
+
+
+def _size(n: int) -> str:
+    """``n`` bytes for a message: in MB from 1 MB up, in bytes below."""
+    return f"{n // (1024 * 1024)} MB" if n >= 1024 * 1024 else f"{n} bytes"
 
 
 def check_submission(folder: Path, expected: list[str], result: SubmissionResult) -> dict[str, bytes]:

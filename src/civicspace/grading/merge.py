@@ -128,6 +128,7 @@ def _merge_one(main, other, assignment: str, result: SubmissionResult, expected:
     # Update, never remove: a re-run must keep the scores entered by hand in formgrader.
     sub = main.update_or_create_submission(assignment, result.student)
     copied = False
+    fresh: set[tuple[str, str]] = set()  # (notebook, cell) whose score this run recorded
     if other is not None:
         try:
             theirs_sub = other.find_submission(assignment, result.student)
@@ -150,6 +151,7 @@ def _merge_one(main, other, assignment: str, result: SubmissionResult, expected:
                         continue
                     flagged = nb_name in result.flags
                     grade.auto_score = theirs.auto_score
+                    fresh.add((notebook, grade.cell.name))
                     grade.needs_manual_grade = (theirs.needs_manual_grade or flagged) and grade.manual_score is None
                 for comment in mine_nb.comments:
                     try:
@@ -157,12 +159,13 @@ def _merge_one(main, other, assignment: str, result: SubmissionResult, expected:
                         comment.auto_comment = theirs.auto_comment
                     except MissingEntry:
                         pass
-    # Whatever could not be graded scores 0 on its autograded tests (never "not graded = pass").
+    # Whatever this run could not grade scores 0 on its autograded tests (never "not graded =
+    # pass"), also when an earlier run had scored it: the log says "scored 0", so must the gradebook.
     for nb_name in expected:
         notebook = nb_name[:-len(".ipynb")]
         for grade in main.find_submission_notebook(notebook, assignment, result.student).grades:
             is_test = grade.cell.cell_type == "code" and not _is_solution(main, grade.cell.name, notebook, assignment)
-            if is_test and grade.auto_score is None:
+            if is_test and (notebook, grade.cell.name) not in fresh:
                 if result.status == "graded" and nb_name not in result.flags:
                     notes.append(f"{nb_name}: test cell {grade.cell.name} is missing from the submission; scored 0")
                 grade.auto_score = 0.0

@@ -9,7 +9,7 @@ MAX_IMAGE_CHARS = 2_000_000
 
 
 def truncate_outputs(nb) -> int:
-    """Cap the size of every output in ``nb``; return how many outputs were cut."""
+    """Cap the size of every output in ``nb``; return how many texts and images were cut or removed."""
     cut = 0
 
     def shorten(text):
@@ -25,13 +25,16 @@ def truncate_outputs(nb) -> int:
         for out in cell.get("outputs", []):
             if "text" in out:
                 out["text"] = shorten(out["text"])
-            for mime, value in list(out.get("data", {}).items()):
-                if mime.startswith("image/") and len(value) > MAX_IMAGE_CHARS:
-                    out["data"][mime] = ""
-                    out["data"]["text/plain"] = "[image removed by the grader: too large]"
-                    cut += 1
-                elif isinstance(value, (str, list)):
-                    out["data"][mime] = shorten(value)
+            data = out.get("data", {})
+            removed = [m for m, v in data.items() if m.startswith("image/") and len(v) > MAX_IMAGE_CHARS]
+            for mime in removed:
+                data[mime] = ""
+                cut += 1
+            for mime, value in list(data.items()):
+                if mime not in removed and isinstance(value, (str, list)):
+                    data[mime] = shorten(value)
+            if removed:  # after the texts, so that the notice is not written over
+                data["text/plain"] = "[image removed by the grader: too large]"
             if out.get("output_type") == "error":
                 out["evalue"] = shorten(out.get("evalue", ""))
                 out["traceback"] = [shorten(t) for t in out.get("traceback", [])][:200]
