@@ -21,7 +21,7 @@ import sys
 from pathlib import Path
 
 
-def main(argv: list[str] | None = None) -> int:
+def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="civicspace", description=__doc__)
     sub = parser.add_subparsers(dest="command", required=True)
     rel = sub.add_parser("student-release", help="write the student versions of all assignments to OUT")
@@ -52,100 +52,125 @@ def main(argv: list[str] | None = None) -> int:
     sw.add_argument("out", type=Path, nargs="?", default=None)
     sw.add_argument("--cache", type=Path, default=None, help="keep nbgrader's student versions here between runs")
     sw.add_argument("--requirements", type=Path, default=None, help="also write the wheel's pinned dependencies to this file")
-    args = parser.parse_args(argv)
-    instructor_only = {"student-wheel": "editions", "student-release": "editions", "student-edition": "editions", "grade": "grading",
-                       "feedback": "grading", "lms-export": "grading"}
-    if importlib.util.find_spec(f"civicspace.{instructor_only[args.command]}") is None:
+    return parser
+
+
+def _student_release(args) -> int:
+    from civicspace.editions import release
+
+    for folder in release.release_all(args.out):
+        print(f"student version: {folder}")
+    return 0
+
+
+def _student_edition(args) -> int:
+    from civicspace.editions import student_edition as edition
+    from civicspace.paths import repo_root
+
+    try:
+        result = edition.build(args.out or repo_root() / "_build" / "student", message=args.message, cache=args.cache)
+    except edition.LeakError as err:
+        print(f"error: nothing committed: {err}", file=sys.stderr)
+        return 1
+    for note in result.notes:
+        print(note)
+    if result.commit:
+        print(f"student edition committed ({result.commit[:12]}) after a clean scan: {result.path}")
+    else:
+        print(f"student edition unchanged (scan clean): {result.path}")
+    return 0
+
+
+def _grade(args) -> int:
+    from civicspace.grading import batch, config, pipeline, sandbox
+    from civicspace.paths import repo_root
+
+    course = args.course or repo_root() / "autograder"
+    try:
+        config.course_directory(course)
+        limits = config.course_limits(course, cell_timeout=args.cell_timeout, memory_mb=args.memory_mb)
+    except ValueError as err:  # the course's nbgrader_config.py cannot be used (the message names it)
+        print(f"error: {err}", file=sys.stderr)
+        return 1
+    workers = args.workers or batch.default_workers()
+    print(sandbox.describe_limits(limits, not args.no_sandbox), flush=True)
+    report = pipeline.grade(args.assignment, course, workers, limits, use_sandbox=not args.no_sandbox)
+    for res in report.results:
+        print(res.log_line())
+    print(f"\ngraded {len(report.results)} submission(s) in {report.seconds:.0f} s ({report.timings})")
+    print(f"grades:        {report.grades_csv}")
+    print(f"item analysis: {report.items_csv} and {report.items_html}")
+    print(f"log:           {report.log}")
+    print(f"feedback:      {(report.grades_csv.parent.parent / 'feedback')}")
+    return 0
+
+
+def _feedback(args) -> int:
+    from civicspace.grading import feedback
+    from civicspace.paths import repo_root
+
+    try:
+        paths = feedback.feedback_and_reports(args.course or repo_root() / "autograder", args.assignment)
+    except ValueError as err:  # the course's nbgrader_config.py cannot be used (the message names it)
+        print(f"error: {err}", file=sys.stderr)
+        return 1
+    for path in paths:
+        print(path)
+    return 0
+
+
+def _lms_export(args) -> int:
+    from civicspace.grading import lms
+    from civicspace.paths import repo_root
+
+    try:
+        result = lms.export(args.course or repo_root() / "autograder", args.platform, args.mapping, args.out,
+                            args.assignment, allow_ungraded=args.allow_ungraded)
+    except (lms.MappingError, ValueError) as err:
+        print(f"error: nothing written: {err}", file=sys.stderr)
+        return 1
+    for note in result.notes:
+        print(f"note: {note}")
+    print(f"{result.platform} grade file: {result.path} ({result.students} students, "
+          f"{len(result.assignments)} assignment(s): {', '.join(result.assignments)})")
+    return 0
+
+
+def _student_wheel(args) -> int:
+    from civicspace.editions import student_edition as edition
+    from civicspace.editions import student_wheel as studentkit
+    from civicspace.paths import repo_root
+
+    try:
+        result = studentkit.build(args.out or repo_root() / "_build" / "student-wheel", cache=args.cache)
+    except (edition.LeakError, studentkit.StudentKitError) as err:
+        print(f"error: no wheel written: {err}", file=sys.stderr)
+        return 1
+    if args.requirements:
+        print(f"dependencies: {studentkit.requirements_file(args.requirements)}")
+    print(f"student wheel ({len(result.requirements)} pinned dependencies, scan clean): {result.wheel}")
+    return 0
+
+
+#: Each command: the function that runs it and the instructor-only subpackage it needs.
+COMMANDS = {
+    "student-release": (_student_release, "editions"),
+    "student-edition": (_student_edition, "editions"),
+    "student-wheel": (_student_wheel, "editions"),
+    "grade": (_grade, "grading"),
+    "feedback": (_feedback, "grading"),
+    "lms-export": (_lms_export, "grading"),
+}
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    run, needs = COMMANDS[args.command]
+    if importlib.util.find_spec(f"civicspace.{needs}") is None:
         print(f"error: `civicspace {args.command}` is for instructors: it needs the instructor repository "
               "(this is the student edition, which has no grading or release code)", file=sys.stderr)
         return 2
-    if args.command == "student-release":
-        from civicspace.editions import release
-
-        for folder in release.release_all(args.out):
-            print(f"student version: {folder}")
-    if args.command == "student-edition":
-        from civicspace.editions import student_edition as edition
-        from civicspace.paths import repo_root
-
-        try:
-            result = edition.build(args.out or repo_root() / "_build" / "student", message=args.message, cache=args.cache)
-        except edition.LeakError as err:
-            print(f"error: nothing committed: {err}", file=sys.stderr)
-            return 1
-        for note in result.notes:
-            print(note)
-        if result.commit:
-            print(f"student edition committed ({result.commit[:12]}) after a clean scan: {result.path}")
-        else:
-            print(f"student edition unchanged (scan clean): {result.path}")
-    if args.command == "grade":
-        from civicspace.grading import batch
-        from civicspace.grading import config
-        from civicspace.grading import feedback
-        from civicspace.grading import pipeline
-        from civicspace.grading import sandbox
-        from civicspace.paths import repo_root
-
-        course = args.course or repo_root() / "autograder"
-        try:
-            config.course_directory(course)
-            limits = config.course_limits(course, cell_timeout=args.cell_timeout, memory_mb=args.memory_mb)
-        except ValueError as err:  # the course's nbgrader_config.py cannot be used (the message names it)
-            print(f"error: {err}", file=sys.stderr)
-            return 1
-        workers = args.workers or batch.default_workers()
-        print(sandbox.describe_limits(limits, not args.no_sandbox), flush=True)
-        report = pipeline.grade(args.assignment, course, workers, limits, use_sandbox=not args.no_sandbox)
-        for res in report.results:
-            print(res.log_line())
-        print(f"\ngraded {len(report.results)} submission(s) in {report.seconds:.0f} s ({report.timings})")
-        print(f"grades:        {report.grades_csv}")
-        print(f"item analysis: {report.items_csv} and {report.items_html}")
-        print(f"log:           {report.log}")
-        print(f"feedback:      {(report.grades_csv.parent.parent / 'feedback')}")
-    if args.command == "feedback":
-        from civicspace.grading import batch
-        from civicspace.grading import config
-        from civicspace.grading import feedback
-        from civicspace.grading import pipeline
-        from civicspace.paths import repo_root
-
-        try:
-            paths = feedback.feedback_and_reports(args.course or repo_root() / "autograder", args.assignment)
-        except ValueError as err:  # the course's nbgrader_config.py cannot be used (the message names it)
-            print(f"error: {err}", file=sys.stderr)
-            return 1
-        for path in paths:
-            print(path)
-    if args.command == "lms-export":
-        from civicspace.grading import lms
-        from civicspace.paths import repo_root
-
-        try:
-            result = lms.export(args.course or repo_root() / "autograder", args.platform, args.mapping, args.out,
-                                args.assignment, allow_ungraded=args.allow_ungraded)
-        except (lms.MappingError, ValueError) as err:
-            print(f"error: nothing written: {err}", file=sys.stderr)
-            return 1
-        for note in result.notes:
-            print(f"note: {note}")
-        print(f"{result.platform} grade file: {result.path} ({result.students} students, "
-              f"{len(result.assignments)} assignment(s): {', '.join(result.assignments)})")
-    if args.command == "student-wheel":
-        from civicspace.editions import student_edition as edition
-        from civicspace.editions import student_wheel as studentkit
-        from civicspace.paths import repo_root
-
-        try:
-            result = studentkit.build(args.out or repo_root() / "_build" / "student-wheel", cache=args.cache)
-        except (edition.LeakError, studentkit.StudentKitError) as err:
-            print(f"error: no wheel written: {err}", file=sys.stderr)
-            return 1
-        if args.requirements:
-            print(f"dependencies: {studentkit.requirements_file(args.requirements)}")
-        print(f"student wheel ({len(result.requirements)} pinned dependencies, scan clean): {result.wheel}")
-    return 0
+    return run(args)
 
 
 if __name__ == "__main__":
