@@ -100,10 +100,10 @@ def test_wheel_scan_catches_planted_material(wheel, secrets, tmp_path):
     nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_markdown_cell(f"Note: {rubric_line}")])
     with zipfile.ZipFile(planted, "a") as zf:
         zf.writestr("civicspace/coursefiles/chapters/planted.ipynb", nbformat.writes(nb))
-        zf.writestr("civicspace/grading.py", "# nothing\n")
+        zf.writestr("civicspace/grading/sandbox.py", "# nothing\n")
     findings = studentkit.wheel_findings(planted, secrets)
     assert any(f.startswith("civicspace/coursefiles/chapters/planted.ipynb: a line of the rubric") for f in findings), findings
-    assert "civicspace/grading.py: an instructor-only module" in findings
+    assert "civicspace/grading/sandbox.py: an instructor-only module" in findings
 
 
 def test_wheel_carries_the_course(wheel):
