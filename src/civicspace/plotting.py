@@ -162,6 +162,10 @@ class TableChoice:
         shows = ", ".join(f"#{k}-{i}:checked ~ #{k}-{i}-table" for i in range(len(self.panels)))
         style = (
             f"<style>"
+            # Dark text on white, like the figures, whatever the theme's light or dark mode.
+            f".{k}{{background:#FFFFFF;color:#222222;padding:.4em .5em}}"
+            f".{k} th,.{k} td{{background-color:#FFFFFF;color:#222222;border-color:#CCCCCC}}"
+            f".{k} tbody tr:nth-child(even) td{{background-color:#F5F5F5}}.{k} caption{{color:#444444}}"
             f".{k}>input{{position:absolute;opacity:0;width:1px;height:1px;margin:0}}"
             f".{k}>label{{display:inline-block;margin:0 .35em .45em 0;padding:.2em .75em;border:1px solid #767676;"
             f"border-radius:1em;cursor:pointer;font-size:.9em}}"
