@@ -25,6 +25,7 @@ third of the full plotly.min.js.
 
     .venv/bin/python scripts/benchmark_book.py                    # build, then measure
     .venv/bin/python scripts/benchmark_book.py --html _build/html  # measure a built site only
+    .venv/bin/python scripts/benchmark_book.py --html _build/html --repeats 7  # more loads on a busy machine
 """
 
 from __future__ import annotations
@@ -126,8 +127,11 @@ def measure_page(browser, url: str, base: str) -> dict:
     return result
 
 
-def browser_figures(html: Path) -> dict[str, dict]:
-    """Median of REPEATS cold loads of the theme-only page and of every page with figures."""
+def browser_figures(html: Path, repeats: int = REPEATS) -> dict[str, dict]:
+    """Median of ``repeats`` cold loads of the theme-only page and of every page with figures.
+
+    The loads go round the pages (each round loads every page once), so that a change in
+    the machine's load during the run weighs on every page alike."""
     from playwright.sync_api import sync_playwright
 
     class Quiet(http.server.SimpleHTTPRequestHandler):
@@ -141,15 +145,16 @@ def browser_figures(html: Path) -> dict[str, dict]:
     figures = {}
     with sync_playwright() as pw:
         browser = pw.chromium.launch(executable_path=chromium, args=["--no-sandbox", "--disable-gpu", "--disable-background-networking"])
-        for page_path in pages(html):
-            rel = str(page_path.relative_to(html))
-            text = page_path.read_text(encoding="utf-8")
-            if rel != THEME_ONLY and 'class="cs-plotly-data"' not in text:
-                continue
-            runs = [measure_page(browser, base + rel, base) for _ in range(REPEATS)]
-            merged = {key: statistics.median(r[key] for r in runs) for key in ("load", "first", "all") if key in runs[0]}
-            merged["figures"] = runs[0]["figures"]
-            merged["scripts"] = runs[0]["scripts"]
+        measured = [str(p.relative_to(html)) for p in pages(html)
+                    if str(p.relative_to(html)) == THEME_ONLY or 'class="cs-plotly-data"' in p.read_text(encoding="utf-8")]
+        runs: dict[str, list[dict]] = {rel: [] for rel in measured}
+        for _ in range(repeats):
+            for rel in measured:
+                runs[rel].append(measure_page(browser, base + rel, base))
+        for rel in measured:
+            merged = {key: statistics.median(r[key] for r in runs[rel]) for key in ("load", "first", "all") if key in runs[rel][0]}
+            merged["figures"] = runs[rel][0]["figures"]
+            merged["scripts"] = runs[rel][0]["scripts"]
             figures[rel] = merged
         browser.close()
     server.shutdown()
@@ -161,10 +166,12 @@ def plotly_bytes(scripts: dict[str, int]) -> tuple[str, int]:
     return ", ".join(names) or "-", sum(scripts[k] for k in names)
 
 
-def report_speed(figures: dict[str, dict], full_plotly: int) -> None:
+def report_speed(figures: dict[str, dict], full_plotly: int, repeats: int = REPEATS) -> None:
     theme = figures.get(THEME_ONLY)
     chapters = {k: v for k, v in figures.items() if k.startswith("book/chapters/") and v.get("figures")}
-    print(f"\nIn headless Chromium, cold cache, network cut; median of {REPEATS} loads per page; times from navigation start.")
+    print(f"\nIn headless Chromium, cold cache, network cut; median of {repeats} loads per page; times from navigation start.")
+    print(f"Machine load average (1, 5, 15 min) after the loads: {', '.join(f'{x:.1f}' for x in os.getloadavg())} "
+          f"on {os.cpu_count()} cores; times grow with the load.")
     if theme:
         print(f"theme-only page ({THEME_ONLY}) loaded after {theme['load']:.2f} s; "
               f"JavaScript {sum(theme['scripts'].values()) / 1e3:.0f} KB")
@@ -193,13 +200,15 @@ def main(argv: list[str] | None = None) -> None:
 
     parser = argparse.ArgumentParser(description="Benchmark the online book (prints figures).")
     parser.add_argument("--html", type=Path, help="measure this built site only (no build)")
+    parser.add_argument("--repeats", type=int, default=REPEATS,
+                        help=f"cold loads of each page, in rounds over all pages; the median is reported (default {REPEATS})")
     args = parser.parse_args(argv)
     sys.path.insert(0, str(ROOT / "src"))
     from civicspace.book.sphinxext import plotly_js_path
 
     full_plotly = plotly_js_path().stat().st_size
     if args.html:
-        report_speed(browser_figures(args.html), full_plotly)
+        report_speed(browser_figures(args.html, args.repeats), full_plotly, args.repeats)
         return
     with tempfile.TemporaryDirectory(prefix="civicspace-bench-") as tmp:
         out = Path(tmp)
@@ -209,7 +218,7 @@ def main(argv: list[str] | None = None) -> None:
         sizes = {str(p.relative_to(html)): own_bytes(p, html) for p in pages(html)}
         chapters = {k: v for k, v in sizes.items() if k.startswith("book/chapters/")}
         shared = sum(p.stat().st_size for p in (html / "_static").rglob("*") if p.is_file())
-        figures = browser_figures(html)
+        figures = browser_figures(html, args.repeats)
 
     print(f"clean build            {clean:8.1f} s")
     print(f"no-op rebuild          {noop:8.1f} s   ({100 * noop / clean:.0f}% of clean; goal <= 15%)")
@@ -220,7 +229,7 @@ def main(argv: list[str] | None = None) -> None:
     print("\npage                                      own KB")
     for rel, size in sizes.items():
         print(f"{rel:42s} {size / 1e3:7.0f}")
-    report_speed(figures, full_plotly)
+    report_speed(figures, full_plotly, args.repeats)
 
 
 if __name__ == "__main__":

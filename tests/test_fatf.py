@@ -170,14 +170,25 @@ def test_proportionality_figure_and_dropdown():
     _alt(fig)
     assert fig.data[0].type == "table" and "evidence" in fig.layout.title.text
     assert list(fig.data[0].cells.values[1]) == list(fatf.proportionality_check({"prior_findings": "credible evidence"})["verdict"])
-    many = fatf.proportionality_by_profile()
-    _alt(many)
-    assert len(many.data) == len(fatf.PRESETS)
-    assert [t.visible for t in many.data] == [True] + [False] * (len(fatf.PRESETS) - 1)
-    buttons = many.layout.updatemenus[0].buttons
-    assert [b.label for b in buttons] == list(fatf.PRESETS)
-    assert buttons[2].args[0]["visible"] == [i == 2 for i in range(len(fatf.PRESETS))]
-    assert len(many.to_json()) < 60_000
+
+
+def test_book_checker_shows_each_preset_profiles_table_under_its_own_choice():
+    from test_interactives import read_table_choice
+
+    shown = read_table_choice(fatf.proportionality_by_profile()._repr_html_())
+    assert [c["label"] for c in shown["choices"]] == list(fatf.PRESETS)
+    assert [c["checked"] for c in shown["choices"]] == [True] + [False] * (len(fatf.PRESETS) - 1)
+    assert shown["scripts"] == 0, "the book's table needs no JavaScript (and no plotly.js table trace)"
+    for (name, profile), table in zip(fatf.PRESETS.items(), shown["tables"]):
+        want = fatf.proportionality_check(profile)
+        assert table["header"] == ["Measure", "Verdict", "Reason"]
+        assert [[text for text, _ in row] for row in table["rows"]] == want[["measure", "verdict", "reason"]].values.tolist()
+        # The verdict is written out and its cell coloured to match; other cells are not coloured.
+        assert [row[1][1] for row in table["rows"]] == [fatf.VERDICT_COLOURS[v] for v in want["verdict"]]
+        assert {row[0][1] for row in table["rows"]} | {row[2][1] for row in table["rows"]} == {None}
+        assert name in table["caption"] and f"Risk: {want.attrs['risk']}" in table["caption"]
+    with pytest.raises(ValueError, match="no profile"):
+        fatf.proportionality_by_profile({})
 
 
 def test_timeline_figure(timeline):

@@ -288,6 +288,127 @@ def test_static_interactive_is_drawn_offline_and_its_menu_works(browser, site_ur
     assert outside == [] and errors == [], (outside, errors)
 
 
+# ------------------------------------------------------------ tables with a choice (chapters 6 and 8)
+
+
+def read_table_choice(markup: str) -> dict:
+    """What a TableChoice shows, read back from its HTML: the prompt, the choices (label,
+    checked) in order, and per table its caption, header and rows of (text, background)."""
+    from html.parser import HTMLParser
+
+    out = {"prompt": None, "choices": [], "tables": [], "labels_for": {}, "scripts": 0}
+
+    class Reader(HTMLParser):
+        cell = None
+        text = None
+
+        def handle_starttag(self, tag, attrs):
+            a = dict(attrs)
+            if tag == "script":
+                out["scripts"] += 1
+            elif tag == "input" and a.get("type") == "radio":
+                out["choices"].append({"id": a["id"], "checked": "checked" in a, "label": None})
+            elif tag == "label":
+                self.text, self.label_for = [], a.get("for")
+            elif tag == "p" and "cs-tc-prompt" in (a.get("class") or ""):
+                self.text = []
+            elif tag == "div" and "cs-tc-table" in (a.get("class") or ""):
+                out["tables"].append({"id": a["id"], "caption": "", "header": [], "rows": []})
+            elif tag == "caption":
+                self.text = []
+            elif tag == "tr" and out["tables"]:
+                out["tables"][-1]["rows"].append([])
+            elif tag in ("td", "th"):
+                style = a.get("style") or ""
+                fill = re.search(r"background-color:\s*([^;]+)", style)
+                self.cell, self.text = (fill.group(1) if fill else None), []
+
+        def handle_data(self, data):
+            if self.text is not None:
+                self.text.append(data)
+
+        def handle_endtag(self, tag):
+            text = "".join(self.text or [])
+            if tag == "label":
+                out["labels_for"][self.label_for] = text
+            elif tag == "p" and self.text is not None and out["prompt"] is None:
+                out["prompt"] = text
+            elif tag == "caption":
+                out["tables"][-1]["caption"] = text
+            elif tag in ("td", "th"):
+                out["tables"][-1]["rows"][-1].append((text, self.cell))
+            else:
+                return
+            self.text = None
+
+    Reader().feed(markup)
+    for choice in out["choices"]:
+        choice["label"] = out["labels_for"].get(choice["id"])
+    for table in out["tables"]:
+        table["header"] = [t for t, _ in table["rows"].pop(0)]
+    return out
+
+
+def test_table_choice_shows_each_table_under_its_own_choice_without_javascript():
+    from civicspace.plotting import TableChoice
+
+    tc = TableChoice("Pick one:", ["A", "B & C"], [
+        ("first", "Caption <1>", [["x", ("y", "#ABCDEF")], ["z", "w"]]),
+        ("second", "Caption 2", [["<b>not bold</b>", "v"]]),
+    ], widths=[1, 3])
+    markup = tc._repr_html_()
+    shown = read_table_choice(markup)
+    assert shown["prompt"] == "Pick one:"
+    assert [(c["label"], c["checked"]) for c in shown["choices"]] == [("first", True), ("second", False)]
+    assert [t["caption"] for t in shown["tables"]] == ["Caption <1>", "Caption 2"]
+    assert shown["tables"][0]["header"] == ["A", "B & C"]
+    assert shown["tables"][0]["rows"] == [[("x", None), ("y", "#ABCDEF")], [("z", None), ("w", None)]]
+    assert shown["tables"][1]["rows"] == [[("<b>not bold</b>", None), ("v", None)]]  # text, escaped
+    assert shown["scripts"] == 0 and "cs-plotly" not in markup
+    # The CSS shows table i exactly when choice i is checked; printing shows all tables.
+    for choice, table in zip(shown["choices"], shown["tables"]):
+        assert f"#{choice['id']}:checked ~ #{table['id']}" in markup
+    assert "@media print" in markup
+    with pytest.raises(ValueError, match=r"'Pick one:', table 'bad', row 1: 1 cells for 2 columns"):
+        TableChoice("Pick one:", ["A", "B"], [("bad", "c", [["only one"]])])
+    with pytest.raises(ValueError, match="no table"):
+        TableChoice("Pick one:", ["A"], [])
+
+
+@pytest.mark.slow
+@pytest.mark.xdist_group("book")
+@pytest.mark.parametrize(
+    ("doc", "choice"),
+    [
+        ("book/chapters/06_aml_cft", "Organisation under credible investigation"),
+        ("book/chapters/08_responses", "Criminal cases, staff at home (domestic)"),
+    ],
+)
+def test_table_choice_in_the_built_book_shows_the_chosen_table_only(browser, site_url, doc, choice):
+    """The book's table with a choice, clicked as a reader would: the first table shows at
+    first, the chosen one after the click, never two at once; no request leaves the site."""
+    from test_book import _open
+
+    page, outside, errors = _open(browser, f"{site_url}{doc}.html", site_url)
+    try:
+        box = page.query_selector(".cs-table-choice")
+        assert box is not None, f"{doc}: no table with a choice"
+        visible = "b => Array.from(b.querySelectorAll('.cs-tc-table')).filter(t => t.offsetHeight > 0).map(t => t.querySelector('caption').textContent)"
+        first = box.evaluate(visible)
+        labels = box.query_selector_all("label")
+        assert len(first) == 1 and first[0].startswith(labels[0].text_content())
+        box.scroll_into_view_if_needed()
+        next(lab for lab in labels if lab.text_content() == choice).click()
+        after = box.evaluate(visible)
+        assert len(after) == 1 and after[0].startswith(choice), after
+        rows = box.evaluate("b => Array.from(b.querySelectorAll('.cs-tc-table')).filter(t => t.offsetHeight > 0)[0]"
+                            ".querySelectorAll('tbody tr').length")
+        assert rows >= 3
+    finally:
+        page.close()
+    assert outside == [] and errors == [], (outside, errors)
+
+
 # ------------------------------------------------------------ an "Explore and answer" box under every interactive
 
 

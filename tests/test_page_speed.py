@@ -171,3 +171,48 @@ def test_the_lock_lists_the_trace_types_each_installed_bundle_registers(browser)
             page.close()
         assert registered == set(bundle.traces), f"{bundle.package}: registers {sorted(registered)}"
         assert version == lock.plotly_js
+
+
+def test_the_theme_s_fontawesome_script_is_taken_out_of_a_page_and_nothing_else():
+    head = ('<link href="../_static/styles/theme.css?digest=1" rel="stylesheet" />\n'
+            '  <script defer src="../_static/scripts/fontawesome.js?digest=55c26ed414f5f8a31ebb"></script>\n'
+            '  <link rel="preload" as="script" href="../_static/scripts/bootstrap.js?digest=1" />\n'
+            '<script defer src="../_static/scripts/bootstrap.js?digest=1"></script>\n'
+            '<script src="_static/scripts/fontawesome.js"></script><p>fontawesome.js is named here in the text</p>')
+    out = sphinxext.without_fontawesome_js(head)
+    assert "scripts/fontawesome.js" not in out
+    assert out == ('<link href="../_static/styles/theme.css?digest=1" rel="stylesheet" />\n'
+                   '  <link rel="preload" as="script" href="../_static/scripts/bootstrap.js?digest=1" />\n'
+                   '<script defer src="../_static/scripts/bootstrap.js?digest=1"></script><p>fontawesome.js is named here in the text</p>')
+
+
+@pytest.mark.slow
+@pytest.mark.xdist_group("book")
+def test_pages_load_no_fontawesome_script_and_the_header_icons_draw_from_the_webfont(browser, site_url, book_html):
+    """Every page loads no fontawesome.js (1.5 MB), and the theme's icons (search, menu, theme
+    switch, repository, download ...) still show: their ::before glyph from the webfont."""
+    from test_book import _open, site_pages
+
+    pages = site_pages()
+    for rel in pages:
+        html = (book_html / rel).read_text(encoding="utf-8")
+        assert "fontawesome.js" not in html, f"{rel} still loads fontawesome.js"
+    assert not (book_html / "_static" / "scripts" / "fontawesome.js").exists()
+    for rel in ["book/intro.html", "book/chapters/06_aml_cft.html"]:
+        page, outside, errors = _open(browser, site_url + rel, site_url)
+        try:
+            page.evaluate("document.fonts.ready")
+            icons = page.evaluate("""() => Array.from(document.querySelectorAll('.bd-header-article [class*="fa-"], .search-button-field [class*="fa-"]'))
+                .filter(i => i.getClientRects().length)
+                .map(i => { const b = getComputedStyle(i, '::before'); const r = i.getBoundingClientRect();
+                            return [i.className, b.content, b.fontFamily, Math.round(r.width), Math.round(r.height)]; })""")
+            fonts = page.evaluate("""() => Array.from(document.fonts).filter(f => f.status === 'loaded').map(f => f.family)""")
+        finally:
+            page.close()
+        # The article header's menu, repository, download, full-screen and theme buttons, and the search field.
+        assert len(icons) >= 6, f"{rel}: too few visible icons in the header: {icons}"
+        for cls, content, family, w, h in icons:
+            assert content not in ("none", "normal", '""'), f"{rel}: icon {cls} has no glyph"
+            assert "Font Awesome" in family and w > 0 and h > 0, f"{rel}: icon {cls}: {family}, {w}x{h}"
+        assert any("Font Awesome" in f for f in fonts), f"{rel}: no Font Awesome webfont loaded: {fonts}"
+        assert outside == [] and errors == [], (rel, outside, errors)

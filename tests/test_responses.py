@@ -160,12 +160,25 @@ def test_plan_table_and_menu():
     fig = rs.plan_table(s)
     assert list(fig.data[0].cells.values[0]) == rs.plan(s)["strategy"].tolist()
     assert fig.layout.meta["alt"].startswith("Table")
-    menu = rs.planner_with_menu({"a": s, "b": rs.make_scenario("foreign agent", 4)})
-    assert len(menu.data) == 2 and [t.visible for t in menu.data] == [True, False]
-    buttons = menu.layout.updatemenus[0].buttons
-    assert [b.label for b in buttons] == ["a", "b"]
-    assert buttons[1].args[0]["visible"] == [False, True]
-    assert menu.layout.meta["alt"]
+
+
+def test_book_planner_shows_each_scenarios_plan_under_its_own_choice():
+    from test_interactives import read_table_choice
+
+    scenarios = {"a": rs.make_scenario("AML-CFT measure"), "b": rs.make_scenario("foreign agent", 4)}
+    shown = read_table_choice(rs.planner_with_menu(scenarios)._repr_html_())
+    assert [(c["label"], c["checked"]) for c in shown["choices"]] == [("a", True), ("b", False)]
+    assert shown["scripts"] == 0, "the book's table needs no JavaScript (and no plotly.js table trace)"
+    for (name, scenario), table in zip(scenarios.items(), shown["tables"]):
+        p = rs.plan(scenario)
+        assert table["header"] == ["Strategy", "Level", "Purpose", "Rationale (source)"]
+        assert [[text for text, _ in row] for row in table["rows"]] == p[["strategy", "level", "purpose", "rationale"]].values.tolist()
+        assert [row[2][1] for row in table["rows"]] == [rs.PURPOSE_TINTS[x] for x in p["purpose"]]
+        assert table["caption"].startswith(f"{name}: {rs.describe(scenario)}")
+    # The plans differ, so the choice matters.
+    assert shown["tables"][0]["rows"] != shown["tables"][1]["rows"]
+    with pytest.raises(ValueError, match="no scenarios"):
+        rs.planner_with_menu({})
 
 
 # --------------------------------------------------------------------------- widget
@@ -216,4 +229,4 @@ def test_real_cases_are_planned(real):
 
 def test_book_figures_stay_light():
     assert len(rs.strategy_heatmap().to_json()) < 60_000
-    assert len(rs.planner_with_menu().to_json()) < 60_000
+    assert len(rs.planner_with_menu()._repr_html_()) < 60_000

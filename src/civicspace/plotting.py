@@ -213,3 +213,79 @@ class LiveFigure(widgets.VBox):
         self.output.clear_output(wait=True)
         with self.output:
             display(self.current_figure)
+
+
+class TableChoice:
+    """Tables with the same columns, one per choice (a preset profile, a scenario), of which
+    the reader sees one at a time, picked from a row of labelled buttons above them.
+
+    The book's stand-in for a table figure with a menu: plain HTML with a few lines of CSS
+    (radio buttons choose the table), so the page needs no JavaScript and no plotly.js
+    for it, the text wraps to any screen width, and printing shows every table.
+    ``panels`` is a list of ``(label, caption, rows)``; a row is a list of cells, each
+    a string or ``(text, background colour)``. Jupyter and the book show it through
+    :meth:`_repr_html_`.
+    """
+
+    def __init__(self, prompt: str, columns, panels, widths=None, key: str | None = None):
+        import hashlib
+
+        if not panels:
+            raise ValueError(f"{prompt!r}: no table to show")
+        for label, _caption, rows in panels:
+            for i, row in enumerate(rows):
+                if len(row) != len(columns):
+                    raise ValueError(f"{prompt!r}, table {label!r}, row {i + 1}: {len(row)} cells for {len(columns)} columns")
+        self.prompt = prompt
+        self.columns = list(columns)
+        self.panels = [(str(label), str(caption), [list(row) for row in rows]) for label, caption, rows in panels]
+        self.widths = list(widths) if widths is not None else None
+        seed = key or "\n".join([prompt, *(p[0] for p in self.panels)])
+        self.key = "cs-tc-" + hashlib.sha1(seed.encode()).hexdigest()[:8]
+
+    def __repr__(self) -> str:
+        return f"<TableChoice {self.prompt!r}: {len(self.panels)} tables>"
+
+    @staticmethod
+    def _cell(cell) -> str:
+        text, fill = (cell if isinstance(cell, tuple) else (cell, None))
+        style = f' style="background-color:{html.escape(fill, quote=True)};color:#000000"' if fill else ""
+        return f"<td{style}>{html.escape(str(text))}</td>"
+
+    def _repr_html_(self) -> str:
+        k = self.key
+        total = sum(self.widths) if self.widths else 0
+        cols = "".join(f'<col style="width:{100 * w / total:.0f}%">' for w in self.widths) if total else ""
+        head = "".join(f'<th scope="col">{html.escape(c)}</th>' for c in self.columns)
+        shows = ", ".join(f"#{k}-{i}:checked ~ #{k}-{i}-table" for i in range(len(self.panels)))
+        style = (
+            f"<style>"
+            # Dark text on white, like the figures, whatever the theme's light or dark mode.
+            f".{k}{{background:#FFFFFF;color:#222222;padding:.4em .5em}}"
+            f".{k} th,.{k} td{{background-color:#FFFFFF;color:#222222;border-color:#CCCCCC}}"
+            f".{k} tbody tr:nth-child(even) td{{background-color:#F5F5F5}}.{k} caption{{color:#444444}}"
+            f".{k}>input{{position:absolute;opacity:0;width:1px;height:1px;margin:0}}"
+            f".{k}>label{{display:inline-block;margin:0 .35em .45em 0;padding:.2em .75em;border:1px solid #767676;"
+            f"border-radius:1em;cursor:pointer;font-size:.9em}}"
+            f".{k}>input:checked+label{{background:#0072B2;border-color:#0072B2;color:#FFFFFF}}"
+            f".{k}>input:focus-visible+label{{outline:2px solid #0072B2;outline-offset:2px}}"
+            f".{k}>.cs-tc-table{{display:none;overflow-x:auto}}"
+            f"{shows}{{display:block}}"
+            f".{k} table{{width:100%;table-layout:fixed}}.{k} td,.{k} th{{text-align:left;vertical-align:top}}"
+            f"@media print{{.{k}>input,.{k}>label{{display:none}}.{k}>.cs-tc-table{{display:block}}}}"
+            f"</style>"
+        )
+        parts = [f'<div class="cs-table-choice {k}">', style, f'<p class="cs-tc-prompt">{html.escape(self.prompt)}</p>']
+        for i, (label, _caption, _rows) in enumerate(self.panels):
+            checked = " checked" if i == 0 else ""
+            parts.append(f'<input type="radio" name="{k}" id="{k}-{i}" value="{i}"{checked}>'
+                         f'<label for="{k}-{i}">{html.escape(label)}</label>')
+        for i, (label, caption, rows) in enumerate(self.panels):
+            body = "".join("<tr>" + "".join(self._cell(c) for c in row) + "</tr>" for row in rows)
+            parts.append(
+                f'<div class="cs-tc-table" id="{k}-{i}-table"><table class="table">'
+                f"<caption>{html.escape(caption)}</caption><colgroup>{cols}</colgroup>"
+                f"<thead><tr>{head}</tr></thead><tbody>{body}</tbody></table></div>"
+            )
+        parts.append("</div>")
+        return "".join(parts)

@@ -443,6 +443,33 @@ def _copy_assets(app: Sphinx, exception: Exception | None) -> None:
     shutil.copyfile(topojson_path(), static / "topojson" / "world_110m.json")
 
 
+# pydata-sphinx-theme puts <script defer src="_static/scripts/fontawesome.js"> (Font
+# Awesome's SVG-with-JavaScript build, 1.5 MB) into every page. The theme's own stylesheet
+# already holds Font Awesome's CSS and @font-face rules for the webfonts it ships in
+# _static/vendor/fontawesome/webfonts/, so every icon it uses (fa-solid, fa-brands ...)
+# draws from the webfont without the script: the script only costs each page its parse.
+FONTAWESOME_JS = re.compile(r'\s*<script\b[^>]*\bsrc="[^"]*_static/scripts/fontawesome\.js(?:\?[^"]*)?"[^>]*>\s*</script>')
+
+
+def without_fontawesome_js(page: str) -> str:
+    """A page's HTML without the theme's <script> of Font Awesome's JavaScript build."""
+    return FONTAWESOME_JS.sub("", page)
+
+
+def _drop_fontawesome_js(app: Sphinx, exception: Exception | None) -> None:
+    """Remove fontawesome.js from every written page and from _static/ (icons come from the webfont)."""
+    if exception is not None or app.builder.format != "html":
+        return
+    outdir = Path(app.outdir)
+    for page in outdir.rglob("*.html"):
+        text = page.read_text(encoding="utf-8")
+        stripped = without_fontawesome_js(text)
+        if stripped != text:
+            page.write_text(stripped, encoding="utf-8")
+    for name in ("fontawesome.js", "fontawesome.js.map", "fontawesome.js.LICENSE.txt"):
+        (outdir / "_static" / "scripts" / name).unlink(missing_ok=True)
+
+
 def _accessible_citations(body: str) -> str:
     """Docutils marks bibliography entries with the deprecated ARIA role doc-biblioentry
     inside a role="list" container, which axe reports as a critical violation (a list
@@ -485,7 +512,10 @@ def fingerprint() -> str:
     import hashlib
 
     package = Path(__file__).resolve().parents[1]
-    files = sorted(package.rglob("*.py")) + sorted(STATIC.iterdir()) + [plotly_js_path()]
+    # The code the chapters run (not the instructor-only grading and editions subpackages,
+    # which no chapter imports: changing them must not re-execute the whole book).
+    files = sorted(p for p in package.rglob("*.py") if p.relative_to(package).parts[0] not in {"grading", "editions"})
+    files += sorted(STATIC.iterdir()) + [plotly_js_path()]
     files += [lock_path()] if lock_path().exists() else []
     files += sorted(p for p in datasets_dir().rglob("*") if p.suffix in {".csv", ".json"})
     digest = hashlib.sha256()
@@ -540,6 +570,7 @@ def setup(app: Sphinx) -> dict:
     app.connect("env-get-outdated", _outdated_when_package_changes)
     app.connect("html-page-context", _add_scripts)
     app.connect("build-finished", _copy_assets)
+    app.connect("build-finished", _drop_fontawesome_js)
     return {"version": "0.1", "parallel_read_safe": True, "parallel_write_safe": True}
 
 

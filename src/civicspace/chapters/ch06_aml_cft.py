@@ -26,7 +26,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from civicspace.data import require_columns
-from civicspace.plotting import OKABE_ITO, LiveFigure, base_layout, dropdown, wrap
+from civicspace.plotting import OKABE_ITO, LiveFigure, TableChoice, base_layout, wrap
 
 # --------------------------------------------------------------------------- the timeline
 
@@ -357,35 +357,23 @@ def proportionality_figure(profile: Mapping, name: str = "Your organisation") ->
     return fig
 
 
-def proportionality_by_profile(presets: Mapping[str, Mapping] | None = None) -> go.Figure:
-    """The static-but-interactive checker for the book: one table per preset profile and a dropdown to switch."""
+def proportionality_by_profile(presets: Mapping[str, Mapping] | None = None) -> TableChoice:
+    """The static-but-interactive checker for the book: one table per preset profile and a choice of profile.
+
+    An HTML table (measure, verdict, reason; verdict cells coloured) per profile, chosen
+    with a row of buttons above it: the page needs no plotly.js table trace, which no
+    partial plotly.js bundle holds. The live checker in Jupyter draws
+    :func:`proportionality_figure`.
+    """
     presets = PRESETS if presets is None else presets
     if not presets:
         raise ValueError("no profile to show")
-    names = list(presets)
-    fig = go.Figure([_table_trace(presets[n], visible=(i == 0)) for i, n in enumerate(names)])
-    buttons = []
-    for i, name in enumerate(names):
-        buttons.append({
-            "label": name, "method": "update",
-            "args": [{"visible": [j == i for j in range(len(names))]},
-                     {"title.text": f"{_profile_summary(presets[name])}"}],
-        })
-    fig.update_layout(
-        base_layout(
-            _profile_summary(presets[names[0]]),
-            f"Table of {len(MEASURES)} measures with the verdict a risk-based approach gives and the reason for each; "
-            f"a menu switches between {len(names)} preset organisation profiles.",
-            height=720,
-            top=70,
-        )
-    )
-    fig.update_layout(
-        title={"font": {"size": 15}, "y": 0.985, "yanchor": "top", "yref": "container"},
-        margin={"l": 10, "r": 10, "t": 120, "b": 10},
-        updatemenus=[dropdown(buttons, pad={"b": 10})],
-    )
-    return fig
+    panels = []
+    for name, profile in presets.items():
+        table = proportionality_check(profile)
+        rows = [[m, (v, VERDICT_COLOURS[v]), r] for m, v, r in table[["measure", "verdict", "reason"]].itertuples(index=False)]
+        panels.append((name, f"{name}. {_profile_summary(profile)}", rows))
+    return TableChoice("Choose a profile:", ["Measure", "Verdict", "Reason"], panels, widths=[2.2, 1.3, 4.5])
 
 
 #: Marker colour and shape by track, so the tracks differ by more than colour.

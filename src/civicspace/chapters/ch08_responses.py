@@ -26,7 +26,7 @@ import ipywidgets as widgets
 import pandas as pd
 import plotly.graph_objects as go
 
-from civicspace.plotting import OKABE_ITO, TEMPLATE_NAME, LiveFigure, dropdown, wrap
+from civicspace.plotting import OKABE_ITO, TEMPLATE_NAME, LiveFigure, TableChoice, wrap
 
 #: The restriction types of the course's law typology, in the order menus show them.
 RESTRICTIONS = [
@@ -396,31 +396,25 @@ def _table_height(n_rows: int) -> int:
     return 140 + 62 * max(n_rows, 1)
 
 
-def planner_with_menu(scenarios: Mapping[str, Mapping] | None = None) -> go.Figure:
-    """The static-but-interactive planner for the book: a dropdown picks a preset scenario.
+def planner_with_menu(scenarios: Mapping[str, Mapping] | None = None) -> TableChoice:
+    """The static-but-interactive planner for the book: a row of buttons picks a preset scenario.
 
-    One table trace per scenario (computed at build time); the menu shows one at a time.
+    One HTML table per scenario (strategy, level, purpose, rationale; purpose cells
+    tinted), computed at build time; the reader sees one at a time. The page needs no
+    plotly.js table trace, which no partial plotly.js bundle holds. The live planner in
+    Jupyter draws :func:`plan_table`.
     """
     scenarios = PRESETS if scenarios is None else scenarios
     if not scenarios:
         raise ValueError("no scenarios to show")
-    names = list(scenarios)
-    plans = [plan(scenarios[n]) for n in names]
-    fig = go.Figure([_table_trace(p, visible=(i == 0)) for i, p in enumerate(plans)])
-    buttons = []
-    for i, name in enumerate(names):
-        visible = [j == i for j in range(len(names))]
-        buttons.append({"label": name, "method": "update",
-                        "args": [{"visible": visible}]})
-    fig.update_layout(
-        meta={"alt": f"Table of recommended strategies with a menu of {len(names)} preset scenarios; for the "
-                     "chosen scenario it lists each strategy's level, purpose and rationale with its source."},
-        height=_table_height(max(len(p) for p in plans)) + 40,
-        template=TEMPLATE_NAME,
-        margin={"l": 10, "r": 10, "t": 60, "b": 10},
-        updatemenus=[dropdown(buttons, pad={"b": 8})],
-    )
-    return fig
+    panels = []
+    for name, scenario in scenarios.items():
+        p = plan(scenario)
+        rows = [[s, lvl, (pur, PURPOSE_TINTS[pur]), r]
+                for s, lvl, pur, r in p[["strategy", "level", "purpose", "rationale"]].itertuples(index=False)]
+        panels.append((name, f"{name}: {describe(scenario)}. {len(p)} strategies recommended.", rows))
+    return TableChoice("Choose a scenario:", ["Strategy", "Level", "Purpose", "Rationale (source)"], panels,
+                       widths=[3.2, 1.1, 1.1, 5.6])
 
 
 # --------------------------------------------------------------------------- widget
