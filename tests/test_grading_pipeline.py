@@ -3,7 +3,7 @@
 One batch, graded by `civicspace.autograde.grade` with the sandbox on: three
 honest controls (solution, blank, partly correct) and twenty-two hostile
 submissions. Each hostile one is the full solution with an attack placed in its
-last answer (question 4, 2 of 10 autograded points) or in its file. For every
+last answer (`late_joiners`, 2 of the autograded points) or in its file. For every
 case: the exact score the honest part earns, a log line saying what happened, the
 batch completes, the controls' grades are what they are when graded alone, and the
 gradebook and the other students' files are intact. Attacks on how the tests run
@@ -28,6 +28,11 @@ pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("grading")]
 A = "ch01_foundations"
 NB = f"{A}.ipynb"
 LIMITS = sandbox.Limits(cell_timeout=8, notebook_timeout=240, cpu_seconds=60, memory_mb=1024, max_processes=64)
+#: Every coded answer of exercise 1 and its autograded points, read from the instructor notebook.
+_SOURCE_A = nbformat.read(ROOT / "exercises" / A / NB, as_version=4)
+ALL_A = {grading.nbgrader_meta(c)["grade_id"] for c in _SOURCE_A.cells if grading.is_answer(c) and c.cell_type == "code"}
+TOTAL_A = float(sum(grading.nbgrader_meta(c)["points"] for c in _SOURCE_A.cells if grading.is_autograder_test(c)))
+LAST = 2.0  # points of the last answer, late_joiners, where every attack sits
 
 
 def _replace_answer(nb, grade_id: str, code: str):
@@ -43,9 +48,9 @@ late_joiners = sorted(str(code) for code in _iccpr.loc[_iccpr["year"] > 2000, "i
 
 
 def hostile_cases(course: Path) -> dict[str, tuple]:
-    """name -> (how to make the file, its exact autograded score out of 10, patterns its log line must match).
+    """name -> (how to make the file, its exact autograded score out of TOTAL_A, patterns its log line must match).
 
-    Every attack sits in the last answer (2 of 10 points) of an otherwise correct
+    Every attack sits in the last answer (LAST points) of an otherwise correct
     submission, or in the file itself: a contained attack scores exactly what the
     honest part of the submission earns."""
     secret = course.parent / "exercises" / A / NB
@@ -56,41 +61,41 @@ def hostile_cases(course: Path) -> dict[str, tuple]:
         return ("q4", code)
 
     return {
-        "infinite_loop": (q4("while True:\n    pass"), 8, ["CellTimeoutError"]),
-        "sleep_past_limit": (q4("import time\ntime.sleep(10_000)"), 8, ["CellTimeoutError"]),
-        "memory_bomb": (q4("blocks = []\nwhile True:\n    blocks.append(bytearray(50 * 1024 * 1024))"), 8, ["memory"]),
-        "fork_bomb": (q4("import os\nwhile True:\n    os.fork()"), 8, ["BlockingIOError|died|per-cell time limit"]),
-        "network_call": (q4("import urllib.request\nurllib.request.urlopen('http://93.184.216.34', timeout=5)\n" + SOLVED_Q4), 8, ["network"]),
-        "read_instructor_source": (q4(f"import json\nsrc = json.load(open({str(secret)!r}))\nexec(''.join(src['cells'][13]['source']))"), 8, ["FileNotFoundError"]),
-        "read_hidden_tests_gradebook": (q4(f"import sqlite3\nprint(sqlite3.connect({str(gradebook)!r}, uri=False).execute('select * from source_cell').fetchall())\n" + SOLVED_Q4), 8, ["OperationalError|FileNotFoundError"]),
-        "read_other_student": (q4(f"print(open({str(other)!r}).read()[:100])\n" + SOLVED_Q4), 8, ["FileNotFoundError"]),
-        "write_other_student": (q4(f"open({str(other)!r}, 'w').write('{{}}')\n" + SOLVED_Q4), 8, ["FileNotFoundError|PermissionError|OSError"]),
-        "write_gradebook": (q4(f"open({str(gradebook)!r}, 'w').write('pwned')\n" + SOLVED_Q4), 8, ["FileNotFoundError|PermissionError|OSError"]),
-        "delete_gradebook": (q4(f"import os\nos.remove({str(gradebook)!r})\n" + SOLVED_Q4), 8, ["FileNotFoundError|PermissionError|OSError"]),
-        "edit_locked_test": ("edit_test", 8, ["NameError"]),
-        "delete_locked_test": ("delete_test", 8, ["test cell correct_late_joiners is missing"]),
-        "delete_answer_cell": ("delete_answer", 8, ["NameError"]),
+        "infinite_loop": (q4("while True:\n    pass"), TOTAL_A - LAST, ["CellTimeoutError"]),
+        "sleep_past_limit": (q4("import time\ntime.sleep(10_000)"), TOTAL_A - LAST, ["CellTimeoutError"]),
+        "memory_bomb": (q4("blocks = []\nwhile True:\n    blocks.append(bytearray(50 * 1024 * 1024))"), TOTAL_A - LAST, ["memory"]),
+        "fork_bomb": (q4("import os\nwhile True:\n    os.fork()"), TOTAL_A - LAST, ["BlockingIOError|died|per-cell time limit"]),
+        "network_call": (q4("import urllib.request\nurllib.request.urlopen('http://93.184.216.34', timeout=5)\n" + SOLVED_Q4), TOTAL_A - LAST, ["network"]),
+        "read_instructor_source": (q4(f"import json\nsrc = json.load(open({str(secret)!r}))\nexec(''.join(src['cells'][13]['source']))"), TOTAL_A - LAST, ["FileNotFoundError"]),
+        "read_hidden_tests_gradebook": (q4(f"import sqlite3\nprint(sqlite3.connect({str(gradebook)!r}, uri=False).execute('select * from source_cell').fetchall())\n" + SOLVED_Q4), TOTAL_A - LAST, ["OperationalError|FileNotFoundError"]),
+        "read_other_student": (q4(f"print(open({str(other)!r}).read()[:100])\n" + SOLVED_Q4), TOTAL_A - LAST, ["FileNotFoundError"]),
+        "write_other_student": (q4(f"open({str(other)!r}, 'w').write('{{}}')\n" + SOLVED_Q4), TOTAL_A - LAST, ["FileNotFoundError|PermissionError|OSError"]),
+        "write_gradebook": (q4(f"open({str(gradebook)!r}, 'w').write('pwned')\n" + SOLVED_Q4), TOTAL_A - LAST, ["FileNotFoundError|PermissionError|OSError"]),
+        "delete_gradebook": (q4(f"import os\nos.remove({str(gradebook)!r})\n" + SOLVED_Q4), TOTAL_A - LAST, ["FileNotFoundError|PermissionError|OSError"]),
+        "edit_locked_test": ("edit_test", TOTAL_A - LAST, ["NameError"]),
+        "delete_locked_test": ("delete_test", TOTAL_A - LAST, ["test cell correct_late_joiners is missing"]),
+        "delete_answer_cell": ("delete_answer", TOTAL_A - LAST, ["NameError"]),
         "corrupt_json": ("corrupt", 0, ["not a valid notebook"]),
         "wrong_file_name": ("wrong_name", 0, ["wrong notebook file name"]),
         "empty_notebook": ("empty", 0, ["no graded cells"]),
-        "huge_output": (q4("print('x' * 100_000_000)\n" + SOLVED_Q4), 10, ["^huge_output: graded .*: ok$"]),
-        "kernel_kills_itself": (q4("import os, signal\nos.kill(os.getpid(), signal.SIGKILL)"), 8, ["DeadKernelError"]),
-        "monkeypatch_test_helpers": (q4("cs.treaties.parties_in_year = lambda *a, **k: None\ncs.data.load_treaty_ratification = lambda: treaties\n" + SOLVED_Q4), 8, ["FLAGGED FOR REVIEW: .*civicspace"]),
+        "huge_output": (q4("print('x' * 100_000_000)\n" + SOLVED_Q4), TOTAL_A, ["^huge_output: graded .*: ok$"]),
+        "kernel_kills_itself": (q4("import os, signal\nos.kill(os.getpid(), signal.SIGKILL)"), TOTAL_A - LAST, ["DeadKernelError"]),
+        "monkeypatch_test_helpers": (q4("cs.treaties.parties_in_year = lambda *a, **k: None\ncs.data.load_treaty_ratification = lambda: treaties\n" + SOLVED_Q4), TOTAL_A - LAST, ["FLAGGED FOR REVIEW: .*civicspace"]),
         "suppress_tracebacks_wrong_answer": ("suppress_tb", 0, ["FLAGGED FOR REVIEW: replaces the shell's method"]),
-        "odd_unicode_and_long_lines": (q4("# " + "\u202e\u200b\U0001F600 ünïcødé " * 20000 + "\nlabel = 'مرحبا 你好 \\u0000 \\x00'\n" + SOLVED_Q4), 10, ["^odd_unicode_and_long_lines: graded .*: ok$"]),
+        "odd_unicode_and_long_lines": (q4("# " + "\u202e\u200b\U0001F600 ünïcødé " * 20000 + "\nlabel = 'مرحبا 你好 \\u0000 \\x00'\n" + SOLVED_Q4), TOTAL_A, ["^odd_unicode_and_long_lines: graded .*: ok$"]),
     }
 
 
 def build_submission(kind, release, source, folder: Path) -> None:
     folder.mkdir(parents=True, exist_ok=True)
-    solved = grading.fill_answers(release, source, {"q1_answer", "q2_answer", "q3_answer", "q4_answer"})
+    solved = grading.fill_answers(release, source, ALL_A)
     if isinstance(kind, tuple):
         _replace_answer(solved, "q4_answer", kind[1])
         nbformat.write(solved, folder / NB)
         return
     if kind == "edit_test":
         _replace_answer(solved, "q1_answer", "pass  # no answer")
-        first_test = next(c for c in solved.cells if grading.is_autograder_test(c))
+        first_test = next(c for c in solved.cells if grading.nbgrader_meta(c).get("grade_id") == "correct_iccpr_signatories")
         first_test.source = "pass  # all good"
         nbformat.write(solved, folder / NB)
     elif kind == "delete_test":
@@ -136,7 +141,7 @@ def released_course(work: Path):
 def graded_batch(tmp_path_factory):
     course, source, release = released_course(tmp_path_factory.mktemp("course"))
     controls = {
-        "control_solution": grading.fill_answers(release, source, {"q1_answer", "q2_answer", "q3_answer", "q4_answer"}),
+        "control_solution": grading.fill_answers(release, source, ALL_A),
         "control_blank": release,
         "control_partial": grading.fill_answers(release, source, {"q1_answer"}),
     }
@@ -164,9 +169,9 @@ def test_the_batch_completes_with_every_student_graded_or_explained(graded_batch
 
 def test_controls_score_as_when_graded_alone(graded_batch):
     s = _scores(graded_batch)
-    assert s["control_solution"] == (10.0, 10.0)
-    assert s["control_blank"] == (0.0, 10.0)
-    assert s["control_partial"] == (2.0, 10.0)
+    assert s["control_solution"] == (TOTAL_A, TOTAL_A)
+    assert s["control_blank"] == (0.0, TOTAL_A)
+    assert s["control_partial"] == (2.0, TOTAL_A)
 
 
 @pytest.mark.parametrize("case", sorted(hostile_cases(Path("/x/autograder"))))
@@ -174,7 +179,7 @@ def test_hostile_submission_is_contained(graded_batch, case):
     kind, expected, words = graded_batch["cases"][case]
     score, max_score = _scores(graded_batch)[case]
     result = next(r for r in graded_batch["report"].results if r.student == case)
-    assert max_score == 10.0
+    assert max_score == TOTAL_A
     assert score == expected, f"{case}: scored {score}, expected {expected}; log: {result.log_line()}"
     import re
 

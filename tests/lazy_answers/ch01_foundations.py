@@ -1,6 +1,18 @@
 """Lazy submission for exercise 1: every answer is a call of civicspace package functions (must score 0)."""
 
 ANSWERS = {
+    # The reasoning items: the chapter's interactive (treaties.SCENARIOS / PROVISIONS) looked up for the
+    # nearest situation, which is not the situation asked about.
+    "legal_root_answer": "legal_root = cs.treaties.PROVISIONS['ICCPR 22(1)']['text']\n",
+    "un_recognition_answer": (
+        "_nearest = {'A': 'un-communication', 'B': 'founding', 'C': 'un-communication', 'D': 'founding'}\n"
+        "un_recognition = {k: cs.treaties.SCENARIOS[s]['provisions'][0] for k, s in _nearest.items()}\n"
+    ),
+    "which_text_answer": (
+        "_nearest = {'A': 'founding', 'B': 'foreign-grant', 'C': 'police-union'}\n"
+        "which_text = {k: cs.treaties.SCENARIOS[s]['provisions'][0] for k, s in _nearest.items()}\n"
+        "binding = {k: cs.treaties._scenario_provisions(s)['binding'] for k, s in _nearest.items()}\n"
+    ),
     "q1_answer": "iccpr_parties = cs.treaties.status_counts(treaties, 'ICCPR')['party']\n",
     "q2_answer": (
         "def parties_by_year(df, treaty, year):\n"
