@@ -41,6 +41,13 @@ ANSWERS = {
         "under_2016 = national[(national[\"date\"] >= \"2016-06\") & (national[\"date\"] < published)]\n"
         "under_2016_by_country = under_2016\n"
     ),
+    # The checker's verdicts for a profile say which measures fit it, not what a statement is evidence of.
+    "q6_answer": (
+        "_t = cs.fatf.proportionality_check({'activity': 'humanitarian aid across borders', 'high_risk_areas': True,\n"
+        "    'foreign_funding': True, 'cash_intensive': False, 'safeguards': 'strong', 'prior_findings': 'unproven allegation'})\n"
+        "evidence_sides = {k: str(v) for k, v in zip('ABCDEFG', _t['verdict'])}\n"
+        "evidence_conclusion = str(_t['verdict'].iloc[0])\n"
+    ),
     "q5_answer": (
         "_t = cs.fatf.proportionality_check(profile)\n"
         "disproportionate = _t.loc[_t['verdict'] == 'disproportionate', 'measure'].tolist()\n"
