@@ -13,6 +13,11 @@ ANSWERS = {
         "which_text = {k: cs.treaties.SCENARIOS[s]['provisions'][0] for k, s in _nearest.items()}\n"
         "binding = {k: cs.treaties._scenario_provisions(s)['binding'] for k, s in _nearest.items()}\n"
     ),
+    # The interactive says whether a scenario engages art. 22(2), not which condition a restriction fails.
+    "first_failed_answer": (
+        "_nearest = {'A': 'registration-refused', 'B': 'dissolution', 'C': 'account-frozen', 'D': 'police-union'}\n"
+        "first_failed = {k: 'necessity' if cs.treaties.SCENARIOS[s]['restriction'] else 'none' for k, s in _nearest.items()}\n"
+    ),
     "q1_answer": "iccpr_parties = cs.treaties.status_counts(treaties, 'ICCPR')['party']\n",
     "q2_answer": (
         "def parties_by_year(df, treaty, year):\n"
