@@ -25,7 +25,10 @@ from conftest import ROOT, env_with_bin
 
 A = "ch01_foundations"
 NB = f"{A}.ipynb"
-ALL = {"q1_answer", "q2_answer", "q3_answer", "q4_answer"}
+#: Every coded answer of exercise 1 and its autograded points, read from the instructor notebook.
+_SOURCE_A = nbformat.read(ROOT / "exercises" / A / f"{A}.ipynb", as_version=4)
+ALL_A = {grading.nbgrader_meta(c)["grade_id"] for c in _SOURCE_A.cells if grading.is_answer(c) and c.cell_type == "code"}
+TOTAL_A = float(sum(grading.nbgrader_meta(c)["points"] for c in _SOURCE_A.cells if grading.is_autograder_test(c)))
 
 
 def _course(tmp_path: Path, extra: str = "") -> Path:
@@ -132,7 +135,7 @@ def test_course_settings_take_effect_in_a_grading_run(tmp_path):
     for student, stamp in {"on_time": "2026-03-01 11:00:00", "late": "2026-03-02 09:00:00"}.items():
         folder = course / "submitted" / student / A
         folder.mkdir(parents=True)
-        nbformat.write(grading.fill_answers(release, source, ALL), folder / NB)
+        nbformat.write(grading.fill_answers(release, source, ALL_A), folder / NB)
         (folder / "timestamp.txt").write_text(stamp)
 
     report = pipeline.grade(A, course, workers=2, use_sandbox=True, progress=False)
@@ -144,12 +147,12 @@ def test_course_settings_take_effect_in_a_grading_run(tmp_path):
     with config.open_gradebook(course) as gb:
         late = gb.find_submission(A, "late")
         on_time = gb.find_submission(A, "on_time")
-        assert (late.score, late.late_submission_penalty) == (10.0, 10.0)
-        assert (on_time.score, on_time.late_submission_penalty) == (10.0, 0.0)
+        assert (late.score, late.late_submission_penalty) == (TOTAL_A, TOTAL_A)
+        assert (on_time.score, on_time.late_submission_penalty) == (TOTAL_A, 0.0)
         assert gb.find_assignment(A).duedate == datetime(2026, 3, 1, 12, 0)
     rows = {r["student_id"]: r for r in csv.DictReader(report.grades_csv.open(encoding="utf-8"))}
-    assert float(rows["late"]["score"]) == 0.0 and float(rows["late"]["raw_score"]) == 10.0
-    assert float(rows["on_time"]["score"]) == 10.0
+    assert float(rows["late"]["score"]) == 0.0 and float(rows["late"]["raw_score"]) == TOTAL_A
+    assert float(rows["on_time"]["score"]) == TOTAL_A
 
 
 def test_grade_command_stops_on_an_unusable_configuration(tmp_path, capsys):

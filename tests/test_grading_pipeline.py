@@ -3,7 +3,7 @@
 One batch, graded by `civicspace.grading.pipeline.grade` with the sandbox on: three
 honest controls (solution, blank, partly correct) and twenty-two hostile
 submissions. Each hostile one is the full solution with an attack placed in its
-last answer (question 4, 2 of 10 autograded points) or in its file. For every
+last coded answer (`LAST_ANSWER`, worth `LAST` of the autograded points) or in its file. For every
 case: the exact score the honest part earns, a log line saying what happened, the
 batch completes, the controls' grades are what they are when graded alone, and the
 gradebook and the other students' files are intact. Attacks on how the tests run
@@ -31,6 +31,19 @@ pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("grading")]
 A = "ch01_foundations"
 NB = f"{A}.ipynb"
 LIMITS = sandbox.Limits(cell_timeout=8, notebook_timeout=240, cpu_seconds=60, memory_mb=1024, max_processes=64)
+#: Every coded answer of exercise 1 and its autograded points, read from the instructor notebook.
+_SOURCE_A = nbformat.read(ROOT / "exercises" / A / NB, as_version=4)
+ALL_A = {grading.nbgrader_meta(c)["grade_id"] for c in _SOURCE_A.cells if grading.is_answer(c) and c.cell_type == "code"}
+TOTAL_A = float(sum(grading.nbgrader_meta(c)["points"] for c in _SOURCE_A.cells if grading.is_autograder_test(c)))
+_CODED = [c for c in _SOURCE_A.cells if grading.is_answer(c) and c.cell_type == "code"]
+FIRST_ANSWER = grading.nbgrader_meta(_CODED[0])["grade_id"]
+#: The last coded answer, where every attack sits, its code as the solution has it, and its test.
+LAST_ANSWER = grading.nbgrader_meta(_CODED[-1])["grade_id"]
+SOLVED_LAST = "\n".join(l for l in _CODED[-1].source.splitlines() if l.strip() not in (grading.BEGIN_SOLUTION, grading.END_SOLUTION))
+_LAST_TEST = _SOURCE_A.cells[_SOURCE_A.cells.index(_CODED[-1]) + 1]
+assert grading.is_autograder_test(_LAST_TEST), "exercise 1's last coded answer should be followed by its test cell"
+LAST_TEST = grading.nbgrader_meta(_LAST_TEST)["grade_id"]
+LAST = float(grading.nbgrader_meta(_LAST_TEST)["points"])
 
 
 def _replace_answer(nb, grade_id: str, code: str):
@@ -41,66 +54,62 @@ def _replace_answer(nb, grade_id: str, code: str):
     raise KeyError(grade_id)
 
 
-SOLVED_Q4 = """_iccpr = treaties[(treaties["treaty"] == "ICCPR") & (treaties["status"] == "party")]
-late_joiners = sorted(str(code) for code in _iccpr.loc[_iccpr["year"] > 2000, "iso3"])"""
-
-
 def hostile_cases(course: Path) -> dict[str, tuple]:
-    """name -> (how to make the file, its exact autograded score out of 10, patterns its log line must match).
+    """name -> (how to make the file, its exact autograded score out of TOTAL_A, patterns its log line must match).
 
-    Every attack sits in the last answer (2 of 10 points) of an otherwise correct
+    Every attack sits in the last answer (LAST points) of an otherwise correct
     submission, or in the file itself: a contained attack scores exactly what the
     honest part of the submission earns."""
     secret = course.parent / "exercises" / A / NB
     other = course / "submitted" / "control_solution" / A / NB
     gradebook = course / "gradebook.db"
 
-    def q4(code):
-        return ("q4", code)
+    def in_last(code):
+        return ("last", code)
 
     return {
-        "infinite_loop": (q4("while True:\n    pass"), 8, ["CellTimeoutError"]),
-        "sleep_past_limit": (q4("import time\ntime.sleep(10_000)"), 8, ["CellTimeoutError"]),
-        "memory_bomb": (q4("blocks = []\nwhile True:\n    blocks.append(bytearray(50 * 1024 * 1024))"), 8, ["memory"]),
-        "fork_bomb": (q4("import os\nwhile True:\n    os.fork()"), 8, ["BlockingIOError|died|per-cell time limit"]),
-        "network_call": (q4("import urllib.request\nurllib.request.urlopen('http://93.184.216.34', timeout=5)\n" + SOLVED_Q4), 8, ["network"]),
-        "read_instructor_source": (q4(f"import json\nsrc = json.load(open({str(secret)!r}))\nexec(''.join(src['cells'][13]['source']))"), 8, ["FileNotFoundError"]),
-        "read_hidden_tests_gradebook": (q4(f"import sqlite3\nprint(sqlite3.connect({str(gradebook)!r}, uri=False).execute('select * from source_cell').fetchall())\n" + SOLVED_Q4), 8, ["OperationalError|FileNotFoundError"]),
-        "read_other_student": (q4(f"print(open({str(other)!r}).read()[:100])\n" + SOLVED_Q4), 8, ["FileNotFoundError"]),
-        "write_other_student": (q4(f"open({str(other)!r}, 'w').write('{{}}')\n" + SOLVED_Q4), 8, ["FileNotFoundError|PermissionError|OSError"]),
-        "write_gradebook": (q4(f"open({str(gradebook)!r}, 'w').write('pwned')\n" + SOLVED_Q4), 8, ["FileNotFoundError|PermissionError|OSError"]),
-        "delete_gradebook": (q4(f"import os\nos.remove({str(gradebook)!r})\n" + SOLVED_Q4), 8, ["FileNotFoundError|PermissionError|OSError"]),
-        "edit_locked_test": ("edit_test", 8, ["NameError"]),
-        "delete_locked_test": ("delete_test", 8, ["test cell correct_late_joiners is missing"]),
-        "delete_answer_cell": ("delete_answer", 8, ["NameError"]),
+        "infinite_loop": (in_last("while True:\n    pass"), TOTAL_A - LAST, ["CellTimeoutError"]),
+        "sleep_past_limit": (in_last("import time\ntime.sleep(10_000)"), TOTAL_A - LAST, ["CellTimeoutError"]),
+        "memory_bomb": (in_last("blocks = []\nwhile True:\n    blocks.append(bytearray(50 * 1024 * 1024))"), TOTAL_A - LAST, ["memory"]),
+        "fork_bomb": (in_last("import os\nwhile True:\n    os.fork()"), TOTAL_A - LAST, ["BlockingIOError|died|per-cell time limit"]),
+        "network_call": (in_last("import urllib.request\nurllib.request.urlopen('http://93.184.216.34', timeout=5)\n" + SOLVED_LAST), TOTAL_A - LAST, ["network"]),
+        "read_instructor_source": (in_last(f"import json\nsrc = json.load(open({str(secret)!r}))\nexec(''.join(src['cells'][13]['source']))"), TOTAL_A - LAST, ["FileNotFoundError"]),
+        "read_hidden_tests_gradebook": (in_last(f"import sqlite3\nprint(sqlite3.connect({str(gradebook)!r}, uri=False).execute('select * from source_cell').fetchall())\n" + SOLVED_LAST), TOTAL_A - LAST, ["OperationalError|FileNotFoundError"]),
+        "read_other_student": (in_last(f"print(open({str(other)!r}).read()[:100])\n" + SOLVED_LAST), TOTAL_A - LAST, ["FileNotFoundError"]),
+        "write_other_student": (in_last(f"open({str(other)!r}, 'w').write('{{}}')\n" + SOLVED_LAST), TOTAL_A - LAST, ["FileNotFoundError|PermissionError|OSError"]),
+        "write_gradebook": (in_last(f"open({str(gradebook)!r}, 'w').write('pwned')\n" + SOLVED_LAST), TOTAL_A - LAST, ["FileNotFoundError|PermissionError|OSError"]),
+        "delete_gradebook": (in_last(f"import os\nos.remove({str(gradebook)!r})\n" + SOLVED_LAST), TOTAL_A - LAST, ["FileNotFoundError|PermissionError|OSError"]),
+        "edit_locked_test": ("edit_test", TOTAL_A - LAST, ["NameError"]),
+        "delete_locked_test": ("delete_test", TOTAL_A - LAST, [f"test cell {LAST_TEST} is missing"]),
+        "delete_answer_cell": ("delete_answer", TOTAL_A - LAST, ["NameError"]),
         "corrupt_json": ("corrupt", 0, ["not a valid notebook"]),
         "wrong_file_name": ("wrong_name", 0, ["wrong notebook file name"]),
         "empty_notebook": ("empty", 0, ["no graded cells"]),
-        "huge_output": (q4("print('x' * 100_000_000)\n" + SOLVED_Q4), 10, ["^huge_output: graded .*: ok$"]),
-        "kernel_kills_itself": (q4("import os, signal\nos.kill(os.getpid(), signal.SIGKILL)"), 8, ["DeadKernelError"]),
-        "monkeypatch_test_helpers": (q4("cs.ch01.parties_in_year = lambda *a, **k: None\ncs.data.load_treaty_ratification = lambda: treaties\n" + SOLVED_Q4), 8, ["FLAGGED FOR REVIEW: .*civicspace"]),
+        "huge_output": (in_last("print('x' * 100_000_000)\n" + SOLVED_LAST), TOTAL_A, ["^huge_output: graded .*: ok$"]),
+        "kernel_kills_itself": (in_last("import os, signal\nos.kill(os.getpid(), signal.SIGKILL)"), TOTAL_A - LAST, ["DeadKernelError"]),
+        "monkeypatch_test_helpers": (in_last("cs.ch01.parties_in_year = lambda *a, **k: None\ncs.data.load_treaty_ratification = lambda: treaties\n" + SOLVED_LAST), TOTAL_A - LAST, ["FLAGGED FOR REVIEW: .*civicspace"]),
         "suppress_tracebacks_wrong_answer": ("suppress_tb", 0, ["FLAGGED FOR REVIEW: replaces the shell's method"]),
-        "odd_unicode_and_long_lines": (q4("# " + "\u202e\u200b\U0001F600 ünïcødé " * 20000 + "\nlabel = 'مرحبا 你好 \\u0000 \\x00'\n" + SOLVED_Q4), 10, ["^odd_unicode_and_long_lines: graded .*: ok$"]),
+        "odd_unicode_and_long_lines": (in_last("# " + "\u202e\u200b\U0001F600 ünïcødé " * 20000 + "\nlabel = 'مرحبا 你好 \\u0000 \\x00'\n" + SOLVED_LAST), TOTAL_A, ["^odd_unicode_and_long_lines: graded .*: ok$"]),
     }
 
 
 def build_submission(kind, release, source, folder: Path) -> None:
     folder.mkdir(parents=True, exist_ok=True)
-    solved = grading.fill_answers(release, source, {"q1_answer", "q2_answer", "q3_answer", "q4_answer"})
+    solved = grading.fill_answers(release, source, ALL_A)
     if isinstance(kind, tuple):
-        _replace_answer(solved, "q4_answer", kind[1])
+        _replace_answer(solved, LAST_ANSWER, kind[1])
         nbformat.write(solved, folder / NB)
         return
     if kind == "edit_test":
-        _replace_answer(solved, "q1_answer", "pass  # no answer")
-        first_test = next(c for c in solved.cells if grading.is_autograder_test(c))
+        _replace_answer(solved, LAST_ANSWER, "pass  # no answer")
+        first_test = next(c for c in solved.cells if grading.nbgrader_meta(c).get("grade_id") == LAST_TEST)
         first_test.source = "pass  # all good"
         nbformat.write(solved, folder / NB)
     elif kind == "delete_test":
-        solved.cells = [c for c in solved.cells if grading.nbgrader_meta(c).get("grade_id") != "correct_late_joiners"]
+        solved.cells = [c for c in solved.cells if grading.nbgrader_meta(c).get("grade_id") != LAST_TEST]
         nbformat.write(solved, folder / NB)
     elif kind == "delete_answer":
-        solved.cells = [c for c in solved.cells if grading.nbgrader_meta(c).get("grade_id") != "q4_answer"]
+        solved.cells = [c for c in solved.cells if grading.nbgrader_meta(c).get("grade_id") != LAST_ANSWER]
         nbformat.write(solved, folder / NB)
     elif kind == "corrupt":
         (folder / NB).write_text('{"cells": [ this is not JSON', encoding="utf-8")
@@ -110,7 +119,7 @@ def build_submission(kind, release, source, folder: Path) -> None:
         nbformat.write(nbformat.v4.new_notebook(), folder / NB)
     elif kind == "suppress_tb":
         _replace_answer(
-            solved, "q1_answer",
+            solved, FIRST_ANSWER,
             "ip = get_ipython()\nip.showtraceback = lambda *a, **k: None\nip._showtraceback = lambda *a, **k: None",
         )
         nbformat.write(solved, folder / NB)
@@ -139,7 +148,7 @@ def released_course(work: Path):
 def graded_batch(tmp_path_factory):
     course, source, release = released_course(tmp_path_factory.mktemp("course"))
     controls = {
-        "control_solution": grading.fill_answers(release, source, {"q1_answer", "q2_answer", "q3_answer", "q4_answer"}),
+        "control_solution": grading.fill_answers(release, source, ALL_A),
         "control_blank": release,
         "control_partial": grading.fill_answers(release, source, {"q1_answer"}),
     }
@@ -167,9 +176,9 @@ def test_the_batch_completes_with_every_student_graded_or_explained(graded_batch
 
 def test_controls_score_as_when_graded_alone(graded_batch):
     s = _scores(graded_batch)
-    assert s["control_solution"] == (10.0, 10.0)
-    assert s["control_blank"] == (0.0, 10.0)
-    assert s["control_partial"] == (2.0, 10.0)
+    assert s["control_solution"] == (TOTAL_A, TOTAL_A)
+    assert s["control_blank"] == (0.0, TOTAL_A)
+    assert s["control_partial"] == (2.0, TOTAL_A)
 
 
 @pytest.mark.parametrize("case", sorted(hostile_cases(Path("/x/autograder"))))
@@ -177,7 +186,7 @@ def test_hostile_submission_is_contained(graded_batch, case):
     kind, expected, words = graded_batch["cases"][case]
     score, max_score = _scores(graded_batch)[case]
     result = next(r for r in graded_batch["report"].results if r.student == case)
-    assert max_score == 10.0
+    assert max_score == TOTAL_A
     assert score == expected, f"{case}: scored {score}, expected {expected}; log: {result.log_line()}"
     import re
 

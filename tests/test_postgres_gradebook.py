@@ -39,7 +39,11 @@ from conftest import ROOT, env_with_bin
 pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("grading")]
 
 A, B = "ch01_foundations", "ch00_jupyter_pandas"
-ALL = {"q1_answer", "q2_answer", "q3_answer", "q4_answer"}
+ALL = {"q1_answer", "q2_answer", "q3_answer", "q4_answer"}  # every coded answer of B
+#: Every coded answer of exercise 1 and its autograded points, read from the instructor notebook.
+_SOURCE_A = nbformat.read(ROOT / "exercises" / A / f"{A}.ipynb", as_version=4)
+ALL_A = {grading.nbgrader_meta(c)["grade_id"] for c in _SOURCE_A.cells if grading.is_answer(c) and c.cell_type == "code"}
+TOTAL_A = float(sum(grading.nbgrader_meta(c)["points"] for c in _SOURCE_A.cells if grading.is_autograder_test(c)))
 LIMITS = sandbox.Limits(cell_timeout=30, notebook_timeout=300)
 DUE = datetime(2026, 3, 1, 12, 0)
 MANUAL_CELL = "written_ratification_vs_practice"  # A's hand-graded written answer (4 points)
@@ -140,7 +144,7 @@ def graded(postgres, tmp_path_factory):
     with config.open_gradebook(course) as gb:
         gb.update_or_create_assignment(A, duedate=DUE)
     release, source = _versions(course, A)
-    _submit(course, A, "full", grading.fill_answers(release, source, ALL), "2026-02-28 10:00:00")
+    _submit(course, A, "full", grading.fill_answers(release, source, ALL_A), "2026-02-28 10:00:00")
     _submit(course, A, "partial", grading.fill_answers(release, source, {"q1_answer"}), "2026-02-28 11:00:00")
     _submit(course, A, "blank", release, "2026-02-28 12:00:00")
     stages["first"] = pipeline.grade(A, course, workers=2, limits=LIMITS, progress=False)
@@ -155,7 +159,7 @@ def graded(postgres, tmp_path_factory):
         gb.db.commit()
 
     # 3. Late submissions: one student resubmits after the due date, one submits late for the first time.
-    _submit(course, A, "partial", grading.fill_answers(release, source, ALL), "2026-03-02 09:00:00")
+    _submit(course, A, "partial", grading.fill_answers(release, source, ALL_A), "2026-03-02 09:00:00")
     _submit(course, A, "latecomer", grading.fill_answers(release, source, {"q1_answer", "q2_answer"}), "2026-03-03 09:00:00")
     stages["regrade"] = pipeline.grade(A, course, workers=2, limits=LIMITS, progress=False)
     stages["regrade_grades"] = _grades(course)
@@ -166,7 +170,7 @@ def graded(postgres, tmp_path_factory):
     release_b, source_b = _versions(course, B)
     for student, answers in {"full": ALL, "partial": {"q1_answer"}, "blank": set(), "newcomer": ALL}.items():
         _submit(course, B, student, grading.fill_answers(release_b, source_b, answers))
-    _submit(course, A, "newcomer", grading.fill_answers(release, source, ALL), "2026-02-27 09:00:00")
+    _submit(course, A, "newcomer", grading.fill_answers(release, source, ALL_A), "2026-02-27 09:00:00")
     command = [sys.executable, "-m", "civicspace.cli", "grade", "--course", str(course), "--workers", "1", "--cell-timeout", "30"]
     runs = {a: subprocess.Popen([*command[:4], a, *command[4:]], env=env_with_bin(), stdout=subprocess.PIPE,
                                 stderr=subprocess.STDOUT, text=True) for a in (A, B)}
@@ -181,21 +185,21 @@ def test_the_class_is_graded_into_postgresql(graded):
     assert not (course / "gradebook.db").exists(), "nothing may fall back to a SQLite file in the course folder"
     assert {r.student: r.status for r in graded["stages"]["first"].results} == {"full": "graded", "partial": "graded", "blank": "graded"}
     g = graded["stages"]["first_grades"]
-    assert g[(A, "full")] == (10.0, 0.0, 10.0, None)
+    assert g[(A, "full")] == (TOTAL_A, 0.0, TOTAL_A, None)
     assert g[(A, "partial")] == (2.0, 0.0, 2.0, None)
     assert g[(A, "blank")] == (0.0, 0.0, 0.0, None)
     rows = {(r["assignment"], r["student_id"]): float(r["score"])
             for r in csv.DictReader(graded["stages"]["first_csv"].splitlines())}
-    assert rows[(A, "full")] == 10.0 and rows[(A, "partial")] == 2.0
+    assert rows[(A, "full")] == TOTAL_A and rows[(A, "partial")] == 2.0
 
 
 def test_regrading_late_submissions_keeps_the_hand_graded_score(graded):
     g = graded["stages"]["regrade_grades"]
     # the hand-graded written answer is still there, and counts in the total
-    assert g[(A, "full")] == (10.0, 0.0, 13.5, 3.5)
-    # the resubmission after the due date is graded again (all four answers now right), and
+    assert g[(A, "full")] == (TOTAL_A, 0.0, TOTAL_A + 3.5, 3.5)
+    # the resubmission after the due date is graded again (every answer now right), and
     # penalised as the course's LateSubmissionPlugin says ("zero")
-    assert g[(A, "partial")] == (10.0, 10.0, 10.0, None)
+    assert g[(A, "partial")] == (TOTAL_A, TOTAL_A, TOTAL_A, None)
     assert g[(A, "latecomer")] == (5.0, 5.0, 5.0, None)
     assert g[(A, "blank")] == (0.0, 0.0, 0.0, None)
     with config.open_gradebook(graded["course"]) as gb:
@@ -211,7 +215,7 @@ def test_two_runs_at_once_leave_a_consistent_gradebook(graded):
     before = graded["stages"]["regrade_grades"]
     for student in ("full", "partial", "blank", "latecomer"):
         assert g[(A, student)] == before[(A, student)], f"{student}'s grades for {A} changed"
-    assert g[(A, "newcomer")] == (10.0, 0.0, 10.0, None)
+    assert g[(A, "newcomer")] == (TOTAL_A, 0.0, TOTAL_A, None)
     assert g[(B, "full")][:3] == (4.0, 0.0, 4.0)
     assert g[(B, "partial")][:3] == (1.0, 0.0, 1.0)
     assert g[(B, "blank")][:3] == (0.0, 0.0, 0.0)
@@ -241,5 +245,6 @@ def test_gradebook_rows_are_unique_and_complete(graded):
     assert sorted((a, s) for a, s, _ in subs) == sorted(
         [(A, s) for s in ("blank", "full", "latecomer", "newcomer", "partial")] + [(B, s) for s in ("blank", "full", "newcomer", "partial")])
     assert all(n == 1 for _, _, n in subs)
-    assert sorted(tuple(r) for r in grades_per_nb) == [(B, 5)] * 4 + [(A, 5)] * 5  # four tests, one written answer
+    graded_cells_a = sum(1 for c in _SOURCE_A.cells if grading.nbgrader_meta(c).get("grade"))  # tests and the written answer
+    assert sorted(tuple(r) for r in grades_per_nb) == [(B, 5)] * 4 + [(A, graded_cells_a)] * 5  # B: four tests, one written answer
     assert courses == {A: "civicspace", B: "civicspace"}

@@ -24,4 +24,11 @@ ANSWERS = {
     ),
     "q4_answer": "repression_change = cs.ch05.repression_before_after(laws, vdem).set_index('iso3')\n",
     "q5_answer": "n_worse = cs.ch05.chapter_facts(laws, barriers, vdem)['rep_n_worse']\n",
+    # The chapter's law classifier gives the coded targets of a real law, not the question a
+    # described law departs on.
+    "q6_answer": (
+        "_c = cs.ch05.classify_law(laws, 'geo-2024-transparency-foreign-influence')\n"
+        "departs_on = {k: _c.get('type', 'none') for k in 'BCDEF'}\n"
+        "resembles = {'B': 'Georgia 2024', 'F': 'US FARA 1938'}\n"
+    ),
 }

@@ -41,6 +41,20 @@ ANSWERS = {
         "under_2016 = national[(national[\"date\"] >= \"2016-06\") & (national[\"date\"] < published)]\n"
         "under_2016_by_country = under_2016\n"
     ),
+    # The checker's verdicts for a profile say which measures fit it, not what a statement is evidence of.
+    "q6_answer": (
+        "_t = cs.ch06.proportionality_check({'activity': 'humanitarian aid across borders', 'high_risk_areas': True,\n"
+        "    'foreign_funding': True, 'cash_intensive': False, 'safeguards': 'strong', 'prior_findings': 'unproven allegation'})\n"
+        "evidence_sides = {k: str(v) for k, v in zip('ABCDEFG', _t['verdict'])}\n"
+        "evidence_conclusion = str(_t['verdict'].iloc[0])\n"
+    ),
+    # The R8 timeline in table order, and the checker's measures, stand in for the levers.
+    "q7_answer": (
+        "_t = cs.ch06.proportionality_check({'activity': 'human-rights advocacy', 'high_risk_areas': False,\n"
+        "    'foreign_funding': True, 'cash_intensive': False, 'safeguards': 'strong', 'prior_findings': 'unproven allegation'})\n"
+        "levers = {k: str(m) for k, m in zip('ABCD', _t['measure'])}\n"
+        "r8_order = list('PQRSTU')\n"
+    ),
     "q5_answer": (
         "_t = cs.ch06.proportionality_check(profile)\n"
         "disproportionate = _t.loc[_t['verdict'] == 'disproportionate', 'measure'].tolist()\n"
