@@ -52,7 +52,9 @@ def build(out: Path) -> float:
     start = time.perf_counter()
     res = subprocess.run(
         [str(BIN / "jupyter-book"), "build", str(ROOT), "--path-output", str(out), "--warningiserror"],
-        env=env, capture_output=True, text=True,
+        env=env,
+        capture_output=True,
+        text=True,
     )
     if res.returncode != 0:
         sys.exit(f"build failed:\n{res.stdout[-3000:]}\n{res.stderr[-3000:]}")
@@ -144,15 +146,22 @@ def browser_figures(html: Path, repeats: int = REPEATS) -> dict[str, dict]:
     chromium = shutil.which("chromium") or shutil.which("chromium-browser")
     figures = {}
     with sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=chromium, args=["--no-sandbox", "--disable-gpu", "--disable-background-networking"])
-        measured = [str(p.relative_to(html)) for p in pages(html)
-                    if str(p.relative_to(html)) == THEME_ONLY or 'class="cs-plotly-data"' in p.read_text(encoding="utf-8")]
+        browser = pw.chromium.launch(
+            executable_path=chromium, args=["--no-sandbox", "--disable-gpu", "--disable-background-networking"]
+        )
+        measured = [
+            str(p.relative_to(html))
+            for p in pages(html)
+            if str(p.relative_to(html)) == THEME_ONLY or 'class="cs-plotly-data"' in p.read_text(encoding="utf-8")
+        ]
         runs: dict[str, list[dict]] = {rel: [] for rel in measured}
         for _ in range(repeats):
             for rel in measured:
                 runs[rel].append(measure_page(browser, base + rel, base))
         for rel in measured:
-            merged = {key: statistics.median(r[key] for r in runs[rel]) for key in ("load", "first", "all") if key in runs[rel][0]}
+            merged = {
+                key: statistics.median(r[key] for r in runs[rel]) for key in ("load", "first", "all") if key in runs[rel][0]
+            }
             merged["figures"] = runs[rel][0]["figures"]
             merged["scripts"] = runs[rel][0]["scripts"]
             figures[rel] = merged
@@ -170,29 +179,41 @@ def report_speed(figures: dict[str, dict], full_plotly: int, repeats: int = REPE
     theme = figures.get(THEME_ONLY)
     chapters = {k: v for k, v in figures.items() if k.startswith("book/chapters/") and v.get("figures")}
     print(f"\nIn headless Chromium, cold cache, network cut; median of {repeats} loads per page; times from navigation start.")
-    print(f"Machine load average (1, 5, 15 min) after the loads: {', '.join(f'{x:.1f}' for x in os.getloadavg())} "
-          f"on {os.cpu_count()} cores; times grow with the load.")
+    print(
+        f"Machine load average (1, 5, 15 min) after the loads: {', '.join(f'{x:.1f}' for x in os.getloadavg())} "
+        f"on {os.cpu_count()} cores; times grow with the load."
+    )
     if theme:
-        print(f"theme-only page ({THEME_ONLY}) loaded after {theme['load']:.2f} s; "
-              f"JavaScript {sum(theme['scripts'].values()) / 1e3:.0f} KB")
-    print(f"\n{'chapter page':42s} {'figs':>4s} {'load':>6s} {'first fig':>9s} {'all figs':>8s}  {'plotly.js':26s} {'plotly KB':>9s} {'other JS KB':>11s}")
+        print(
+            f"theme-only page ({THEME_ONLY}) loaded after {theme['load']:.2f} s; "
+            f"JavaScript {sum(theme['scripts'].values()) / 1e3:.0f} KB"
+        )
+    print(
+        f"\n{'chapter page':42s} {'figs':>4s} {'load':>6s} {'first fig':>9s} {'all figs':>8s}  {'plotly.js':26s} {'plotly KB':>9s} {'other JS KB':>11s}"
+    )
     for rel, v in chapters.items():
         name, pbytes = plotly_bytes(v["scripts"])
         other = sum(v["scripts"].values()) - pbytes
-        print(f"{rel:42s} {v['figures']:4d} {v['load']:5.2f}s {v['first']:8.2f}s {v['all']:7.2f}s  {name:26s} {pbytes / 1e3:9.0f} {other / 1e3:11.0f}")
+        print(
+            f"{rel:42s} {v['figures']:4d} {v['load']:5.2f}s {v['first']:8.2f}s {v['all']:7.2f}s  {name:26s} {pbytes / 1e3:9.0f} {other / 1e3:11.0f}"
+        )
     if not chapters:
         return
     first = statistics.median(v["first"] for v in chapters.values())
     allf = statistics.median(v["all"] for v in chapters.values())
     pbytes = statistics.median(plotly_bytes(v["scripts"])[1] for v in chapters.values())
-    print(f"\nmedian chapter page: first figure {first:.2f} s, all figures {allf:.2f} s (scrolled through), "
-          f"plotly.js {pbytes / 1e6:.2f} MB")
+    print(
+        f"\nmedian chapter page: first figure {first:.2f} s, all figures {allf:.2f} s (scrolled through), "
+        f"plotly.js {pbytes / 1e6:.2f} MB"
+    )
     if theme:
         ratio = first / theme["load"]
         print(f"  first figure / theme-only load = {ratio:.2f} (goal <= 1.3): {'met' if ratio <= 1.3 else 'NOT met'}")
     share = pbytes / full_plotly
-    print(f"  plotly.js bytes / full plotly.min.js ({full_plotly / 1e6:.2f} MB) = {share:.2f} (goal < 0.33): "
-          f"{'met' if share < 1 / 3 else 'NOT met'}")
+    print(
+        f"  plotly.js bytes / full plotly.min.js ({full_plotly / 1e6:.2f} MB) = {share:.2f} (goal < 0.33): "
+        f"{'met' if share < 1 / 3 else 'NOT met'}"
+    )
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -200,8 +221,12 @@ def main(argv: list[str] | None = None) -> None:
 
     parser = argparse.ArgumentParser(description="Benchmark the online book (prints figures).")
     parser.add_argument("--html", type=Path, help="measure this built site only (no build)")
-    parser.add_argument("--repeats", type=int, default=REPEATS,
-                        help=f"cold loads of each page, in rounds over all pages; the median is reported (default {REPEATS})")
+    parser.add_argument(
+        "--repeats",
+        type=int,
+        default=REPEATS,
+        help=f"cold loads of each page, in rounds over all pages; the median is reported (default {REPEATS})",
+    )
     args = parser.parse_args(argv)
     sys.path.insert(0, str(ROOT / "src"))
     from civicspace.book.sphinxext import plotly_js_path
@@ -222,10 +247,16 @@ def main(argv: list[str] | None = None) -> None:
 
     print(f"clean build            {clean:8.1f} s")
     print(f"no-op rebuild          {noop:8.1f} s   ({100 * noop / clean:.0f}% of clean; goal <= 15%)")
-    print(f"shared assets (_static) {shared / 1e6:7.2f} MB  (plotly.js bundles, theme, fonts; each fetched once per reader, then cached)")
-    print(f"own bytes per page     median {statistics.median(sizes.values()) / 1e3:.0f} KB, max {max(sizes.values()) / 1e3:.0f} KB")
+    print(
+        f"shared assets (_static) {shared / 1e6:7.2f} MB  (plotly.js bundles, theme, fonts; each fetched once per reader, then cached)"
+    )
+    print(
+        f"own bytes per page     median {statistics.median(sizes.values()) / 1e3:.0f} KB, max {max(sizes.values()) / 1e3:.0f} KB"
+    )
     if chapters:
-        print(f"chapter pages          median {statistics.median(chapters.values()) / 1e3:.0f} KB (goal <= 300 KB), max {max(chapters.values()) / 1e3:.0f} KB")
+        print(
+            f"chapter pages          median {statistics.median(chapters.values()) / 1e3:.0f} KB (goal <= 300 KB), max {max(chapters.values()) / 1e3:.0f} KB"
+        )
     print("\npage                                      own KB")
     for rel, size in sizes.items():
         print(f"{rel:42s} {size / 1e3:7.0f}")

@@ -32,9 +32,7 @@ import nbformat
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "src"))
 
-from civicspace.grading import batch  # noqa: E402
-from civicspace.grading import pipeline  # noqa: E402
-from civicspace.grading import runner  # noqa: E402
+from civicspace.grading import batch, pipeline, runner  # noqa: E402
 from civicspace.grading import notebooks as grading  # noqa: E402
 
 
@@ -72,7 +70,9 @@ def one_round(assignment: str, n: int, workers: int) -> tuple[float, float, bool
         # Stock nbgrader, as installed (not the pipeline's runner).
         subprocess.run(
             [sys.executable, "-m", "nbgrader", "autograde", assignment, "--force", "--log-level=WARN"],
-            cwd=stock_course, check=True, capture_output=True,
+            cwd=stock_course,
+            check=True,
+            capture_output=True,
         )
         stock = time.perf_counter() - start
         stock_scores = pipeline.scores(stock_course, assignment)
@@ -82,7 +82,8 @@ def one_round(assignment: str, n: int, workers: int) -> tuple[float, float, bool
         ours_scores = pipeline.scores(ours_course, assignment)
     differ = {
         s: (stock_scores.get(s), ours_scores.get(s))
-        for s in sorted(set(stock_scores) | set(ours_scores)) if stock_scores.get(s) != ours_scores.get(s)
+        for s in sorted(set(stock_scores) | set(ours_scores))
+        if stock_scores.get(s) != ours_scores.get(s)
     }
     return stock, ours, not differ, differ, report
 
@@ -107,7 +108,9 @@ def main() -> None:
         )
         for student, (a, b) in differ.items():
             print(f"  {student}: stock {a} vs pipeline {b}")
-    print(f"speed-up                    median {statistics.median(ratios):.2f} x, range {min(ratios):.2f}-{max(ratios):.2f} x  (goal >= 1.8)")
+    print(
+        f"speed-up                    median {statistics.median(ratios):.2f} x, range {min(ratios):.2f}-{max(ratios):.2f} x  (goal >= 1.8)"
+    )
     print(f"identical scores            {'yes, in every round' if all_same else 'NO'}")
     if not all_same:
         sys.exit(1)

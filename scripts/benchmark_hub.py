@@ -42,9 +42,10 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "src"))
 sys.path.insert(0, str(ROOT / "tests"))
 
-from civicspace.grading import runner  # noqa: E402
-from civicspace.grading import notebooks as grading
 from hubkit import BIN, Hub, Student  # noqa: E402
+
+from civicspace.grading import notebooks as grading  # noqa: E402
+from civicspace.grading import runner  # noqa: E402
 
 A = "ch01_foundations"
 NB = f"{A}.ipynb"
@@ -76,13 +77,32 @@ async def _run_cells(student: Student, kernel_id: str, cells: list[str]) -> None
     try:
         for code in cells:
             msg_id = uuid.uuid4().hex
-            await ws.write_message(json.dumps({
-                "header": {"msg_id": msg_id, "msg_type": "execute_request", "username": student.name,
-                           "session": session, "version": "5.3", "date": ""},
-                "parent_header": {}, "metadata": {}, "channel": "shell", "buffers": [],
-                "content": {"code": code, "silent": False, "store_history": True, "user_expressions": {},
-                            "allow_stdin": False, "stop_on_error": True},
-            }))
+            await ws.write_message(
+                json.dumps(
+                    {
+                        "header": {
+                            "msg_id": msg_id,
+                            "msg_type": "execute_request",
+                            "username": student.name,
+                            "session": session,
+                            "version": "5.3",
+                            "date": "",
+                        },
+                        "parent_header": {},
+                        "metadata": {},
+                        "channel": "shell",
+                        "buffers": [],
+                        "content": {
+                            "code": code,
+                            "silent": False,
+                            "store_history": True,
+                            "user_expressions": {},
+                            "allow_stdin": False,
+                            "stop_on_error": True,
+                        },
+                    }
+                )
+            )
             while True:
                 raw = await asyncio.wait_for(ws.read_message(), timeout=300)
                 if raw is None:
@@ -94,8 +114,10 @@ async def _run_cells(student: Student, kernel_id: str, cells: list[str]) -> None
                     continue
                 if msg["msg_type"] == "execute_reply":
                     if msg["content"]["status"] != "ok":
-                        raise RuntimeError(f"{student.name}: a cell failed: {msg['content'].get('ename')}: "
-                                           f"{msg['content'].get('evalue')}\n{code[:300]}")
+                        raise RuntimeError(
+                            f"{student.name}: a cell failed: {msg['content'].get('ename')}: "
+                            f"{msg['content'].get('evalue')}\n{code[:300]}"
+                        )
                     break
     finally:
         ws.close()
@@ -122,12 +144,16 @@ def one_student(hub: Hub, name: str, source) -> dict:
 
 
 def machine() -> str:
-    cpu = next((l.split(":", 1)[1].strip() for l in Path("/proc/cpuinfo").read_text().splitlines()
-                if l.startswith("model name")), platform.processor())
+    cpu = next(
+        (l.split(":", 1)[1].strip() for l in Path("/proc/cpuinfo").read_text().splitlines() if l.startswith("model name")),
+        platform.processor(),
+    )
     mem = int(next(l for l in Path("/proc/meminfo").read_text().splitlines() if l.startswith("MemTotal")).split()[1])
     load = os.getloadavg()
-    return (f"{os.cpu_count()} cores ({cpu}), {mem / 1024 / 1024:.0f} GiB RAM, {platform.system()} {platform.release()}, "
-            f"Python {platform.python_version()}; load average before the run {load[0]:.1f}")
+    return (
+        f"{os.cpu_count()} cores ({cpu}), {mem / 1024 / 1024:.0f} GiB RAM, {platform.system()} {platform.release()}, "
+        f"Python {platform.python_version()}; load average before the run {load[0]:.1f}"
+    )
 
 
 def main() -> None:
@@ -153,8 +179,11 @@ def main() -> None:
         try:
             hub.start()
             idle = memory_kb(hub.pids())
-            print(f"hub and proxy up in {time.perf_counter() - start:.1f} s: RSS {idle[0] / 1024:.0f} MB, "
-                  f"PSS {idle[1] / 1024:.0f} MB", flush=True)
+            print(
+                f"hub and proxy up in {time.perf_counter() - start:.1f} s: RSS {idle[0] / 1024:.0f} MB, "
+                f"PSS {idle[1] / 1024:.0f} MB",
+                flush=True,
+            )
             print(f"{'student':>8} {'login+spawn s':>14} {'fetch+run s':>12} {'RSS all MB':>11} {'PSS all MB':>11}", flush=True)
             rows, lock = [], threading.Lock()
 
@@ -164,21 +193,29 @@ def main() -> None:
                 row.update(rss=rss, pss=pss)
                 with lock:
                     rows.append(row)
-                    print(f"{row['name']:>8} {row['login_spawn']:14.1f} {row['fetch_run']:12.1f} "
-                          f"{rss / 1024:11.0f} {pss / 1024:11.0f}", flush=True)
+                    print(
+                        f"{row['name']:>8} {row['login_spawn']:14.1f} {row['fetch_run']:12.1f} "
+                        f"{rss / 1024:11.0f} {pss / 1024:11.0f}",
+                        flush=True,
+                    )
 
             with ThreadPoolExecutor(max_workers=at_once) as pool:
                 for future in [pool.submit(run, i + 1) for i in range(n)]:
                     future.result()
             total = time.perf_counter() - start
             rss, pss = memory_kb(hub.pids())
-            print(f"\n{n} students served at once ({at_once} arriving at a time), {len(hub.pids())} processes, "
-                  f"{total:.0f} s in all")
-            print(f"memory of everything: RSS {rss / 1024:.0f} MB, PSS {pss / 1024:.0f} MB; "
-                  f"per student (PSS, hub and proxy excluded): {(pss - idle[1]) / n / 1024:.0f} MB")
-            print(f"per student: login and server start median {statistics.median(r['login_spawn'] for r in rows):.1f} s "
-                  f"(max {max(r['login_spawn'] for r in rows):.1f}), fetch and run the notebook median "
-                  f"{statistics.median(r['fetch_run'] for r in rows):.1f} s (max {max(r['fetch_run'] for r in rows):.1f})")
+            print(
+                f"\n{n} students served at once ({at_once} arriving at a time), {len(hub.pids())} processes, {total:.0f} s in all"
+            )
+            print(
+                f"memory of everything: RSS {rss / 1024:.0f} MB, PSS {pss / 1024:.0f} MB; "
+                f"per student (PSS, hub and proxy excluded): {(pss - idle[1]) / n / 1024:.0f} MB"
+            )
+            print(
+                f"per student: login and server start median {statistics.median(r['login_spawn'] for r in rows):.1f} s "
+                f"(max {max(r['login_spawn'] for r in rows):.1f}), fetch and run the notebook median "
+                f"{statistics.median(r['fetch_run'] for r in rows):.1f} s (max {max(r['fetch_run'] for r in rows):.1f})"
+            )
         finally:
             hub.stop()
             left = hub.leftovers()

@@ -18,7 +18,6 @@ import sys
 import threading
 from pathlib import Path
 
-
 TARGETS = "document.querySelectorAll('.cs-plotly-target')"
 
 
@@ -54,8 +53,12 @@ def main(site: str, pages: list[str]) -> int:
             page = browser.new_page(viewport={"width": 1280, "height": 900})
             outside, errors = [], []
             # Each handler keeps this page's lists (default arguments), not the next page's.
-            page.route("**/*", lambda r, outside=outside: r.continue_() if r.request.url.startswith(base)
-                       else (outside.append(r.request.url), r.abort()))
+            page.route(
+                "**/*",
+                lambda r, outside=outside: (
+                    r.continue_() if r.request.url.startswith(base) else (outside.append(r.request.url), r.abort())
+                ),
+            )
             page.on("pageerror", lambda e, errors=errors: errors.append(str(e)))
             page.on("console", lambda m, errors=errors: errors.append(m.text) if m.type == "error" else None)
             page.on("response", lambda r, errors=errors: errors.append(f"HTTP {r.status} {r.url}") if r.status >= 400 else None)

@@ -49,7 +49,7 @@ def _strip_front_matter(text: str) -> str:
     if text.startswith("---\n"):
         end = text.find("\n---\n", 4)
         if end != -1:
-            return text[end + 5:]
+            return text[end + 5 :]
     return text
 
 
@@ -66,7 +66,7 @@ def chapter_counts(path: Path) -> dict:
                 in_code = None
             continue
         m = FENCE.match(stripped)
-        if m and stripped[len(m.group(1)):].startswith("{code-cell}"):
+        if m and stripped[len(m.group(1)) :].startswith("{code-cell}"):
             in_code, code_cells = m.group(1), code_cells + 1
             continue
         if m and "{dropdown}" in stripped:
@@ -103,15 +103,20 @@ def exercise_counts(folder: Path) -> dict:
         # A written answer's length is given in the question above it ("In 150–250 words").
         for i, cell in enumerate(nb.cells):
             if grading.is_manual(cell) and cell.cell_type == "markdown":
-                asked = "\n".join(c.source for c in nb.cells[max(0, i - 2):i] if c.cell_type == "markdown")
+                asked = "\n".join(c.source for c in nb.cells[max(0, i - 2) : i] if c.cell_type == "markdown")
                 ranges = WORD_RANGE.findall(asked)
                 out["written"].append(int(ranges[-1][1].replace(",", "")) if ranges else 300)
     return out
 
 
 def exercise_minutes(e: dict) -> float:
-    return (e["words"] / READING_WPM + NOTEBOOK_MIN * e["notebooks"] + CODED_ANSWER_MIN * e["coded"]
-            + sum(e["written"]) / WRITING_WPM + FIGURE_MIN * e["figures"])
+    return (
+        e["words"] / READING_WPM
+        + NOTEBOOK_MIN * e["notebooks"]
+        + CODED_ANSWER_MIN * e["coded"]
+        + sum(e["written"]) / WRITING_WPM
+        + FIGURE_MIN * e["figures"]
+    )
 
 
 def _round5(minutes: float) -> int:
@@ -135,8 +140,10 @@ def capstones(root: Path = ROOT) -> list[dict]:
 
 
 def table(root: Path = ROOT) -> str:
-    head = ("| ch. | words | code cells | questions | reading (min) | exercise | coded answers "
-            "| written answers (max words) | exercise (min) | total (h) |")
+    head = (
+        "| ch. | words | code cells | questions | reading (min) | exercise | coded answers "
+        "| written answers (max words) | exercise (min) | total (h) |"
+    )
     lines = [head, "|" + "---|" * (head.count("|") - 1)]
     sum_read = sum_ex = 0
     for r in rows(root):
@@ -161,10 +168,12 @@ def table(root: Path = ROOT) -> str:
 def main() -> None:
     print(table())
     print()
-    print(f"Estimates, not measurements: text read at {READING_WPM} words a minute; {CODE_CELL_MIN} min per "
-          f"chapter code cell; {QUESTION_MIN} min per self-check question; per exercise {NOTEBOOK_MIN} min per "
-          f"notebook, {CODED_ANSWER_MIN} min per autograded answer, written answers at {WRITING_WPM} words a "
-          f"minute (upper limit), {FIGURE_MIN} min per figure cell. Minutes rounded to 5; core readings not included.")
+    print(
+        f"Estimates, not measurements: text read at {READING_WPM} words a minute; {CODE_CELL_MIN} min per "
+        f"chapter code cell; {QUESTION_MIN} min per self-check question; per exercise {NOTEBOOK_MIN} min per "
+        f"notebook, {CODED_ANSWER_MIN} min per autograded answer, written answers at {WRITING_WPM} words a "
+        f"minute (upper limit), {FIGURE_MIN} min per figure cell. Minutes rounded to 5; core readings not included."
+    )
 
 
 if __name__ == "__main__":

@@ -51,9 +51,7 @@ def root() -> Path:
 def built_book() -> subprocess.CompletedProcess:
     """Build the book once (as `make book` does): warnings are errors, the execution cache is used."""
     cmd = [str(BIN / "jupyter-book"), "build", str(ROOT), "--warningiserror", "--keep-going"]
-    return subprocess.run(
-        cmd, cwd=ROOT, env=env_with_bin(CIVICSPACE_BOOK="1"), capture_output=True, text=True, timeout=1500
-    )
+    return subprocess.run(cmd, cwd=ROOT, env=env_with_bin(CIVICSPACE_BOOK="1"), capture_output=True, text=True, timeout=1500)
 
 
 @pytest.fixture(scope="session")
@@ -145,7 +143,10 @@ def execute_chapter(doc: str):
             out = Path(tmp) / "executed.ipynb"
             res = subprocess.run(
                 [sys.executable, "-c", script, str(ROOT / f"{doc}.md"), str((ROOT / doc).parent), str(out)],
-                env=env_with_bin(), capture_output=True, text=True, timeout=900,
+                env=env_with_bin(),
+                capture_output=True,
+                text=True,
+                timeout=900,
             )
             if res.returncode != 0:
                 raise AssertionError(f"{doc} failed to execute:\n{res.stderr[-4000:]}")

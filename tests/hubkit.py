@@ -40,7 +40,8 @@ def hub_config(base: Path, timeout: int = 180) -> tuple[str, int]:
     """The ``jupyterhub_config.py`` of the test hub (kept in ``base``) and its public port."""
     port, hub_port, api_port = free_port(), free_port(), free_port()
     single_user_args = ["--allow-root"] if os.geteuid() == 0 else []
-    return f"""\
+    return (
+        f"""\
 import sys
 c = get_config()  # noqa: F821
 c.JupyterHub.bind_url = "http://127.0.0.1:{port}/"
@@ -70,7 +71,9 @@ c.Spawner.environment = {{
 c.JupyterHub.concurrent_spawn_limit = 0
 c.JupyterHub.active_server_limit = 0
 c.JupyterHub.log_level = "INFO"
-""", port
+""",
+        port,
+    )
 
 
 def student_nbgrader_config(exchange: Path, course_id: str) -> str:
@@ -96,7 +99,8 @@ class Hub:
         (self.base / "etc-jupyter").mkdir(exist_ok=True)
         if exchange is not None:
             (self.base / "etc-jupyter" / "nbgrader_config.py").write_text(
-                student_nbgrader_config(exchange, course_id), encoding="utf-8")
+                student_nbgrader_config(exchange, course_id), encoding="utf-8"
+            )
         config, port = hub_config(self.base, timeout)
         (self.base / "jupyterhub_config.py").write_text(config, encoding="utf-8")
         self.url = f"http://127.0.0.1:{port}"
@@ -109,13 +113,17 @@ class Hub:
     def log_tail(self, n: int = 6000) -> str:
         return self.log_path.read_text(errors="replace")[-n:] if self.log_path.exists() else ""
 
-    def start(self) -> "Hub":
+    def start(self) -> Hub:
         env = dict(os.environ, PATH=f"{BIN}{os.pathsep}{os.environ.get('PATH', '')}")
         with open(self.log_path, "wb") as log:
             # A session of its own: stop() ends the hub, the proxy and every server it spawned.
             self.proc = subprocess.Popen(
                 [str(BIN / "jupyterhub"), "-f", str(self.base / "jupyterhub_config.py")],
-                cwd=self.base, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
+                cwd=self.base,
+                env=env,
+                stdout=log,
+                stderr=subprocess.STDOUT,
+                start_new_session=True,
             )
         deadline = time.monotonic() + self.timeout
         while time.monotonic() < deadline:
@@ -199,7 +207,7 @@ class Hub:
         except subprocess.TimeoutExpired:
             pass
 
-    def __enter__(self) -> "Hub":
+    def __enter__(self) -> Hub:
         return self.start()
 
     def __exit__(self, *exc) -> None:
@@ -226,13 +234,20 @@ class Student:
         page = self.web.get(f"{self.hub.url}/hub/login", timeout=30)
         page.raise_for_status()
         xsrf = self.web.cookies.get("_xsrf") or re.search(r'name="_xsrf" value="([^"]+)"', page.text).group(1)
-        r = self.web.post(f"{self.hub.url}/hub/login?next=", allow_redirects=False, timeout=60,
-                          data={"username": self.name, "password": PASSWORD, "_xsrf": xsrf})
+        r = self.web.post(
+            f"{self.hub.url}/hub/login?next=",
+            allow_redirects=False,
+            timeout=60,
+            data={"username": self.name, "password": PASSWORD, "_xsrf": xsrf},
+        )
         if r.status_code != 302 or "jupyterhub-hub-login" not in self.web.cookies:
             raise AssertionError(f"{self.name}: login failed ({r.status_code}): {r.text[:500]}")
-        r = self.web.post(f"{self.hub.url}/hub/api/users/{self.name}/tokens", timeout=60,
-                          headers={"X-XSRFToken": self.web.cookies.get("_xsrf", xsrf)},
-                          json={"note": "civicspace hub test", "expires_in": 3600})
+        r = self.web.post(
+            f"{self.hub.url}/hub/api/users/{self.name}/tokens",
+            timeout=60,
+            headers={"X-XSRFToken": self.web.cookies.get("_xsrf", xsrf)},
+            json={"note": "civicspace hub test", "expires_in": 3600},
+        )
         if r.status_code != 201:
             raise AssertionError(f"{self.name}: no API token ({r.status_code}): {r.text[:500]}")
         self.token = r.json()["token"]

@@ -65,13 +65,27 @@ def test_label_regimes_maps_codes_and_keeps_missing(vdem):
 def test_no_public_function_answers_exercise_4():
     # Merging, means by regime, barrier shares, the correlation and the consulting autocracies
     # are what exercise 4 asks for: none of them may be one public call away.
-    for name in ["merge_panels", "mean_by_regime", "barrier_share_by_year", "barrier_share_by_regime",
-                 "barrier_repression_correlation", "consulting_autocracies", "scatter_rows", "covered_rows"]:
+    for name in [
+        "merge_panels",
+        "mean_by_regime",
+        "barrier_share_by_year",
+        "barrier_share_by_regime",
+        "barrier_repression_correlation",
+        "consulting_autocracies",
+        "scatter_rows",
+        "covered_rows",
+    ]:
         assert not hasattr(au, name), name
-    assert set(au.chapter_facts(pd.DataFrame({"year": [2023], "v2x_regime": [0], "v2csreprss": [0.0],
-                                               "v2cscnsult": [0.0]}))) == {
-        "latest_year", "n_closed_2023", "n_electoral_aut_2023", "n_electoral_dem_2023", "n_liberal_2023",
-        "n_countries_2023", "n_autocracies_2023", "corr_repression_consultation_2023"}
+    assert set(au.chapter_facts(pd.DataFrame({"year": [2023], "v2x_regime": [0], "v2csreprss": [0.0], "v2cscnsult": [0.0]}))) == {
+        "latest_year",
+        "n_closed_2023",
+        "n_electoral_aut_2023",
+        "n_electoral_dem_2023",
+        "n_liberal_2023",
+        "n_countries_2023",
+        "n_autocracies_2023",
+        "corr_repression_consultation_2023",
+    }
 
 
 def test_covered_flag_and_bad_columns():

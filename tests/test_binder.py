@@ -14,10 +14,10 @@ import venv
 from pathlib import Path
 
 import pytest
+from conftest import BIN, env_with_bin
 
 from civicspace.editions import student_edition as edition
 from civicspace.paths import repo_root
-from conftest import BIN, env_with_bin
 
 pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("binder")]
 
@@ -64,7 +64,7 @@ def test_binder_builds_the_student_edition(binder_image):
 def test_student_notebook_runs_in_the_binder_environment(binder_image):
     """The set-up cells run (data load, imports); the first error is the answer stub, as for a new student."""
     repo, py = binder_image["repo"], binder_image["python"]
-    script = r'''
+    script = r"""
 import json, sys, nbformat
 from nbclient import NotebookClient
 from civicspace import kernelfix
@@ -77,7 +77,7 @@ errors = [(c.metadata.get("nbgrader", {}).get("grade_id"), o["ename"]) for c in 
 setup = [c for c in nb.cells if c.metadata.get("nbgrader", {}).get("grade_id") == "setup"]
 setup_ok = len(setup) == 1 and setup[0].execution_count and all(o.output_type != "error" for o in setup[0].outputs)
 print(json.dumps({"errors": errors, "setup_ok": bool(setup_ok)}))
-'''
+"""
     import json
 
     for nb in sorted((repo / "exercises").rglob("*.ipynb")):

@@ -10,15 +10,12 @@ import re
 from pathlib import Path
 
 import pytest
-
 from conftest import chapter_docs, execute_chapter
 
 pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("book")]
 
 ROOT = Path(__file__).resolve().parents[1]
 PLOTLY_MIME = "application/vnd.plotly.v1+json"
-
-
 
 
 def test_book_builds_with_warnings_as_errors(built_book):
@@ -89,8 +86,9 @@ def test_chapter_page_loads_the_smallest_plotly_bundle_holding_its_trace_types(b
     assert len(loaded) == 1, f"{doc} loads {loaded}: exactly one plotly.js expected"
     static = book_html / "_static"
     assert (static / loaded[0]).is_file(), f"{doc} loads _static/{loaded[0]}, which the site does not hold"
-    covering = sorted((b for b in sphinxext.read_lock().bundles if types <= b.traces),
-                      key=lambda b: (static / b.file).stat().st_size)
+    covering = sorted(
+        (b for b in sphinxext.read_lock().bundles if types <= b.traces), key=lambda b: (static / b.file).stat().st_size
+    )
     if covering:
         assert loaded[0] == covering[0].file, f"{doc} (trace types {sorted(types)}) loads {loaded[0]}, not {covering[0].file}"
         assert (static / loaded[0]).stat().st_size < (static / "plotly.min.js").stat().st_size / 3
@@ -219,14 +217,18 @@ def test_chapter_draws_as_many_figures_as_it_makes(browser, site_url, doc):
     try:
         assert page.evaluate(f"{TARGETS}.length") == n
         # Figures starting less than half a screen height below the viewport: drawn without scrolling.
-        near = page.evaluate(f"Array.from({TARGETS}).map((t, i) => [i, t.getBoundingClientRect().top])"
-                             ".filter(([i, top]) => top < 1.5 * innerHeight).map(([i]) => i)")
+        near = page.evaluate(
+            f"Array.from({TARGETS}).map((t, i) => [i, t.getBoundingClientRect().top])"
+            ".filter(([i, top]) => top < 1.5 * innerHeight).map(([i]) => i)"
+        )
         for i in near:
             page.wait_for_function(f"i => {TARGETS}[i].getAttribute('data-cs-drawn') === 'true'", arg=i, timeout=30_000)
         # Figures starting more than four screen heights below (the loader draws from two, the
         # margin allows for images above them loading later): not drawn before the reader scrolls.
-        far = page.evaluate(f"Array.from({TARGETS}).filter(t => t.getBoundingClientRect().top > 4 * innerHeight)"
-                            ".map(t => [t.id, t.getAttribute('data-cs-drawn'), !!t.querySelector('.main-svg')])")
+        far = page.evaluate(
+            f"Array.from({TARGETS}).filter(t => t.getBoundingClientRect().top > 4 * innerHeight)"
+            ".map(t => [t.id, t.getAttribute('data-cs-drawn'), !!t.querySelector('.main-svg')])"
+        )
         assert [f for f in far if f[1] or f[2]] == [], f"{doc}: figures far below the viewport drawn before scrolling"
         _scroll_through(page)
         assert page.evaluate(f"Array.from({TARGETS}).filter(t => t.getAttribute('data-cs-drawn') === 'true').length") == n
@@ -283,7 +285,9 @@ def test_static_interactive_year_slider_changes_the_map(browser, site_url):
 
         title_2022, fills_2022 = title_and_colours()
         # Click the slider's first step (1966): as a reader would.
-        gd.evaluate("gd => Plotly.animate(gd, ['1966'], {mode: 'immediate', frame: {duration: 0, redraw: true}, transition: {duration: 0}})")
+        gd.evaluate(
+            "gd => Plotly.animate(gd, ['1966'], {mode: 'immediate', frame: {duration: 0, redraw: true}, transition: {duration: 0}})"
+        )
         page.wait_for_function("gd => gd.querySelector('.gtitle').textContent.includes('1966')", arg=gd)
         title_1966, fills_1966 = title_and_colours()
         assert "2022" in title_2022 and "1966" in title_1966

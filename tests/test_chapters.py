@@ -1,7 +1,6 @@
 """Every chapter executes from top to bottom without error, live-widget cells included."""
 
 import pytest
-
 from conftest import chapter_docs, execute_chapter
 
 pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("book")]
@@ -16,8 +15,11 @@ def test_chapter_executes_without_error(doc):
         return  # chapter 0 teaches Jupyter and pandas: it has no interactive of its own
     # The live widget cell really built a widget (its output is a widget view, not a traceback).
     widget_outputs = [
-        o for c in nb.cells if "skip-execution" in c.metadata.get("tags", [])
-        for o in c.get("outputs", []) if "application/vnd.jupyter.widget-view+json" in o.get("data", {})
+        o
+        for c in nb.cells
+        if "skip-execution" in c.metadata.get("tags", [])
+        for o in c.get("outputs", [])
+        if "application/vnd.jupyter.widget-view+json" in o.get("data", {})
     ]
     assert widget_outputs, "the chapter's live widget produced no widget view"
 

@@ -18,9 +18,17 @@ def panel():
     for iso3, country, base in [("AAA", "Alphaland", 0.9), ("BBB", "Betaland", 0.5)]:
         for year in range(2010, 2016):
             value = base - (0.1 * (year - 2010) if iso3 == "BBB" else 0.0)
-            rows.append({"iso3": iso3, "country": country, "year": year, "v2xcs_ccsi": round(value, 3),
-                         "v2x_frassoc_thick": 0.8, "v2x_freexp_altinf": 0.7,
-                         "v2x_libdem": None if (iso3, year) == ("BBB", 2012) else 0.4})
+            rows.append(
+                {
+                    "iso3": iso3,
+                    "country": country,
+                    "year": year,
+                    "v2xcs_ccsi": round(value, 3),
+                    "v2x_frassoc_thick": 0.8,
+                    "v2x_freexp_altinf": 0.7,
+                    "v2x_libdem": None if (iso3, year) == ("BBB", 2012) else 0.4,
+                }
+            )
     df = pd.DataFrame(rows)
     df["year"] = df["year"].astype("Int64")
     for col in closing.INDICES:
@@ -30,22 +38,31 @@ def panel():
 
 @pytest.fixture
 def civicus():
-    df = pd.DataFrame({"iso3": ["AAA", "BBB", "GRL"], "country": ["Alphaland", "Betaland", "Greenland"],
-                       "rating": ["open", "repressed", None], "rating_code": [5, 2, None]})
-    df["rating"] = pd.Categorical(df["rating"], categories=["closed", "repressed", "obstructed", "narrowed", "open"],
-                                  ordered=True)
+    df = pd.DataFrame(
+        {
+            "iso3": ["AAA", "BBB", "GRL"],
+            "country": ["Alphaland", "Betaland", "Greenland"],
+            "rating": ["open", "repressed", None],
+            "rating_code": [5, 2, None],
+        }
+    )
+    df["rating"] = pd.Categorical(
+        df["rating"], categories=["closed", "repressed", "obstructed", "narrowed", "open"], ordered=True
+    )
     return df
 
 
 @pytest.fixture
 def laws():
-    df = pd.DataFrame({
-        "iso3": ["BBB", "BBB", "CCC"],
-        "year_adopted": [2014, 2012, 2013],
-        "date_adopted": ["2014-05-01", "2012-07-20", "2013-01-01"],
-        "type": ["foreign funding", "foreign agent", "registration"],
-        "title": ["Law B2", "Law B1", "Law C"],
-    })
+    df = pd.DataFrame(
+        {
+            "iso3": ["BBB", "BBB", "CCC"],
+            "year_adopted": [2014, 2012, 2013],
+            "date_adopted": ["2014-05-01", "2012-07-20", "2013-01-01"],
+            "type": ["foreign funding", "foreign agent", "registration"],
+            "title": ["Law B2", "Law B1", "Law C"],
+        }
+    )
     df["year_adopted"] = df["year_adopted"].astype("Int64")
     df["type"] = df["type"].astype("category")
     return df

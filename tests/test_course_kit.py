@@ -14,9 +14,9 @@ import sys
 
 import nbformat
 import yaml
+from conftest import ROOT, chapter_docs
 
 from civicspace.grading import notebooks as grading
-from conftest import ROOT, chapter_docs
 
 OUTLINE = ROOT / "book" / "outline.md"
 CAPSTONE = ROOT / "book" / "capstone.md"
@@ -94,8 +94,9 @@ def test_outline_states_estimates_weights_late_work_and_integrity():
 
 
 def test_workload_script_prints_one_row_per_chapter():
-    out = subprocess.run([sys.executable, str(ROOT / "scripts" / "estimate_workload.py")],
-                         capture_output=True, text=True, timeout=120, check=True).stdout
+    out = subprocess.run(
+        [sys.executable, str(ROOT / "scripts" / "estimate_workload.py")], capture_output=True, text=True, timeout=120, check=True
+    ).stdout
     rows = [line for line in out.splitlines() if re.match(r"\| \d+ \|", line)]
     files = sorted((ROOT / "book" / "chapters").glob("[0-9][0-9]_*.md"))
     assert [int(r.split("|")[1]) for r in rows] == [int(p.name[:2]) for p in files]
@@ -141,8 +142,15 @@ def test_capstone_starter_notebook_follows_the_course_conventions():
     assert grading.nbgrader_meta(setup)["locked"] and "cs.data.load_" in setup.source
     country = [c for c in nb.cells if re.search(r'^COUNTRY = "[A-Z]{3}"$', c.source, re.M)]
     assert len(country) == 1 and not grading.nbgrader_meta(country[0]), "one editable COUNTRY cell"
-    for name in ("civic_space_panel", "civicus_monitor_2021", "freedom_house_e2", "restrictive_laws",
-                 "treaty_ratification", "upr_recommendations", "hrd_restrictions"):
+    for name in (
+        "civic_space_panel",
+        "civicus_monitor_2021",
+        "freedom_house_e2",
+        "restrictive_laws",
+        "treaty_ratification",
+        "upr_recommendations",
+        "hrd_restrictions",
+    ):
         assert f"cs.data.load_{name}()" in setup.source
 
 
@@ -150,6 +158,5 @@ def test_no_rubric_line_is_shown_to_students():
     """The rubric stays instructor-side: none of its lines appears in a page or notebook students get."""
     rubric = {line.strip() for line in RUBRIC.read_text(encoding="utf-8").splitlines() if len(line.strip()) >= 40}
     nb = nbformat.read(STARTER, as_version=4)
-    shown = "\n".join([OUTLINE.read_text(encoding="utf-8"), CAPSTONE.read_text(encoding="utf-8")]
-                      + [c.source for c in nb.cells])
+    shown = "\n".join([OUTLINE.read_text(encoding="utf-8"), CAPSTONE.read_text(encoding="utf-8")] + [c.source for c in nb.cells])
     assert [line for line in rubric if line in shown] == []

@@ -49,28 +49,35 @@ def test_a_clean_source_passes_and_keeps_its_rows_and_row_numbers(tmp_path):
     path = _source(tmp_path, "kind,id,date,count\nlaw,abc,2020-02-29,3\n,def,2021,\n")
     table = read_source(path, RESOURCE, derived=["year"])
     assert [line for line, _ in table] == [2, 3]
-    assert table.checked() == [{"kind": "law", "id": "abc", "date": "2020-02-29", "count": "3"},
-                               {"kind": "", "id": "def", "date": "2021", "count": ""}]
+    assert table.checked() == [
+        {"kind": "law", "id": "abc", "date": "2020-02-29", "count": "3"},
+        {"kind": "", "id": "def", "date": "2021", "count": ""},
+    ]
 
 
-@pytest.mark.parametrize("column, value, message", [
-    ("id", "", "value is missing but required"),
-    ("id", "ABC", "does not match the pattern"),
-    ("date", "2021-02-30", "not a valid calendar date"),
-    ("date", "21 May 2020", "does not match the pattern"),
-    ("kind", "treaty", "not one of the allowed values"),
-    ("count", "three", "not an integer"),
-    ("count", "0", "below the minimum 1"),
-    ("count", "11", "above the maximum 10"),
-    ("count", " 3", "leading or trailing spaces"),
-])
+@pytest.mark.parametrize(
+    "column, value, message",
+    [
+        ("id", "", "value is missing but required"),
+        ("id", "ABC", "does not match the pattern"),
+        ("date", "2021-02-30", "not a valid calendar date"),
+        ("date", "21 May 2020", "does not match the pattern"),
+        ("kind", "treaty", "not one of the allowed values"),
+        ("count", "three", "not an integer"),
+        ("count", "0", "below the minimum 1"),
+        ("count", "11", "above the maximum 10"),
+        ("count", " 3", "leading or trailing spaces"),
+    ],
+)
 def test_each_schema_rule_names_file_row_and_column(tmp_path, column, value, message):
     row = {"id": "abc", "date": "2020", "kind": "law", "count": "3"}
     row[column] = value
     path = _source(tmp_path, "id,date,kind,count\nxyz,2019,case,1\n" + ",".join(f'"{v}"' for v in row.values()) + "\n")
     with pytest.raises(SourceError) as err:
         read_source(path, RESOURCE, derived=["year"]).checked()
-    assert any(p.startswith(f"{path}, row 3, column '{column}':") and message in p for p in err.value.problems), err.value.problems
+    assert any(p.startswith(f"{path}, row 3, column '{column}':") and message in p for p in err.value.problems), (
+        err.value.problems
+    )
 
 
 def test_a_repeated_unique_value_names_the_first_row(tmp_path):
@@ -89,11 +96,14 @@ def test_a_script_adds_its_own_rules_and_optional_columns_may_be_empty(tmp_path)
     assert err.value.problems == [f"{path}, row 2, column 'date': before the law it reports on"]
 
 
-@pytest.mark.parametrize("text, message", [
-    ("id,date,kind\nabc,2019,law\n", "missing ['count']"),
-    ("id,date,kind,count,notes\nabc,2019,law,1,x\n", "unexpected ['notes']"),
-    ('id,date,kind,count\n"abc,2019,law,1\n', "broken CSV quoting"),
-])
+@pytest.mark.parametrize(
+    "text, message",
+    [
+        ("id,date,kind\nabc,2019,law\n", "missing ['count']"),
+        ("id,date,kind,count,notes\nabc,2019,law,1,x\n", "unexpected ['notes']"),
+        ('id,date,kind,count\n"abc,2019,law,1\n', "broken CSV quoting"),
+    ],
+)
 def test_a_broken_header_or_quoting_is_named(tmp_path, text, message):
     path = _source(tmp_path, text)
     with pytest.raises(SourceError) as err:

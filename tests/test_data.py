@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import filecmp
-import re
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -170,9 +170,7 @@ def test_make_data_reproduces_committed_files(folder, tmp_path):
             pytest.fail(message)
         pytest.skip(message + "; CI always runs this check")
     env = dict(os.environ, CIVICSPACE_SHARED=str(SHARED))
-    out = subprocess.run(
-        [sys.executable, str(folder / "make_data.py"), str(tmp_path)], env=env, capture_output=True, text=True
-    )
+    out = subprocess.run([sys.executable, str(folder / "make_data.py"), str(tmp_path)], env=env, capture_output=True, text=True)
     assert out.returncode == 0, out.stderr
     made = sorted(p.name for p in tmp_path.iterdir())
     assert made, "make_data.py wrote nothing"
@@ -185,7 +183,10 @@ def test_make_data_reproduces_committed_files(folder, tmp_path):
             diff = difflib.unified_diff(
                 committed.read_text(encoding="utf-8").splitlines(),
                 (tmp_path / name).read_text(encoding="utf-8").splitlines(),
-                fromfile=f"committed {name}", tofile=f"rebuilt {name}", lineterm="", n=0,
+                fromfile=f"committed {name}",
+                tofile=f"rebuilt {name}",
+                lineterm="",
+                n=0,
             )
             pytest.fail("make_data.py no longer reproduces the committed file:\n" + "\n".join(list(diff)[:40]))
 

@@ -8,13 +8,22 @@ import pandas as pd
 import pytest
 
 import civicspace as cs
-from civicspace.chapters import ch03_democracy as dem
 from civicspace import plotting
+from civicspace.chapters import ch03_democracy as dem
 
 
 def _panel(rows):
-    cols = ["iso3", "country", "year", "v2x_polyarchy", "v2x_libdem", "v2x_regime", "v2xcs_ccsi", "v2csreprss",
-            "v2x_frassoc_thick"]
+    cols = [
+        "iso3",
+        "country",
+        "year",
+        "v2x_polyarchy",
+        "v2x_libdem",
+        "v2x_regime",
+        "v2xcs_ccsi",
+        "v2csreprss",
+        "v2x_frassoc_thick",
+    ]
     df = pd.DataFrame(rows, columns=cols)
     df["iso3"] = df["iso3"].astype("string")
     df["country"] = df["country"].astype("string")
@@ -206,9 +215,10 @@ def test_facts_and_figures_on_the_real_panel(vdem):
     facts = dem.democracy_facts(vdem)
     assert facts["n_units"] == vdem["iso3"].nunique()
     assert facts["first_year"] == 1970 and facts["last_year"] == 2023
-    assert facts["n_liberal_last"] + facts["n_electoral_dem_last"] + facts["n_electoral_aut_last"] + facts[
-        "n_closed_aut_last"
-    ] == facts["n_classified_last"]
+    assert (
+        facts["n_liberal_last"] + facts["n_electoral_dem_last"] + facts["n_electoral_aut_last"] + facts["n_closed_aut_last"]
+        == facts["n_classified_last"]
+    )
     assert facts["hun_first_electoral_autocracy"] > facts["hun_peak_year"]
     assert facts["hun_gap_last"] == pytest.approx(facts["hun_polyarchy_last"] - facts["hun_libdem_last"], abs=1e-9)
     fig = dem.comparison_explorer_figure(vdem)

@@ -21,8 +21,14 @@ def tiny() -> pd.DataFrame:
     """A hand-made timeline: two standards, one guidance paper, three national events."""
     return pd.DataFrame(
         {
-            "event_id": ["fatf-2001-special-recommendations", "fatf-2012-recommendation-8", "g-2015",
-                         "x-2018-freeze", "x-2020-halt", "y-2024-law"],
+            "event_id": [
+                "fatf-2001-special-recommendations",
+                "fatf-2012-recommendation-8",
+                "g-2015",
+                "x-2018-freeze",
+                "x-2020-halt",
+                "y-2024-law",
+            ],
             "date": ["2001-10-30", "2012-02-16", "2015-06", "2018-10-25", "2020-09-29", "2024-01-05"],
             "year": [2001, 2012, 2015, 2018, 2020, 2024],
             "track": ["FATF", "FATF", "FATF", "national", "national", "national"],
@@ -103,8 +109,9 @@ def test_check_returns_every_measure_with_a_verdict_and_a_reason():
 
 def test_foreign_funding_and_an_unproven_allegation_change_no_verdict():
     base = _verdicts({"activity": "human-rights advocacy"})
-    assert _verdicts({"activity": "human-rights advocacy", "foreign_funding": True,
-                      "prior_findings": "unproven allegation"}) == base
+    assert (
+        _verdicts({"activity": "human-rights advocacy", "foreign_funding": True, "prior_findings": "unproven allegation"}) == base
+    )
     reasons = fatf.proportionality_check({"prior_findings": "unproven allegation"})["reason"]
     assert reasons.str.contains("unproven allegation").any()
 
@@ -127,8 +134,12 @@ def test_targeted_measures_follow_the_risk():
 
 
 def test_freezes_and_allegations_need_evidence_and_due_process():
-    for measure in ["Freezing the organisation's assets", "Public terrorism-financing allegation or criminal case",
-                    "Suspending its leaders or appointing a trustee", "Bank closes the organisation's accounts (de-risking)"]:
+    for measure in [
+        "Freezing the organisation's assets",
+        "Public terrorism-financing allegation or criminal case",
+        "Suspending its leaders or appointing a trustee",
+        "Bank closes the organisation's accounts (de-risking)",
+    ]:
         assert _verdicts({"high_risk_areas": True, "cash_intensive": True, "safeguards": "weak"})[measure] == "disproportionate"
         assert _verdicts({"prior_findings": "credible evidence"})[measure] == "only with due process"
 
@@ -169,7 +180,9 @@ def test_proportionality_figure_and_dropdown():
     fig = fatf.proportionality_figure({"prior_findings": "credible evidence"})
     _alt(fig)
     assert fig.data[0].type == "table" and "evidence" in fig.layout.title.text
-    assert list(fig.data[0].cells.values[1]) == list(fatf.proportionality_check({"prior_findings": "credible evidence"})["verdict"])
+    assert list(fig.data[0].cells.values[1]) == list(
+        fatf.proportionality_check({"prior_findings": "credible evidence"})["verdict"]
+    )
 
 
 def test_book_checker_shows_each_preset_profiles_table_under_its_own_choice():

@@ -18,7 +18,6 @@ import pytest
 from civicspace.grading import agent as gradeagent
 from civicspace.grading import execute as gradeexec
 
-
 # The audit runs in a fresh interpreter per case: a trick such as ``builtins.len = ...``
 # must never run in the test process itself, where other threads (pytest-xdist's
 # channel to the controller) would call the patched function.
@@ -46,20 +45,31 @@ def _findings(code: str) -> list[str]:
 
 
 def test_honest_work_leaves_nothing_to_flag():
-    assert _findings("import math, statistics\nimport numpy as np\nx = [1, 2, 3]\ndef f(df):\n    return len(df)\n"
-                     "import warnings\nwarnings.filterwarnings('ignore')\npd_options = __import__('pandas').set_option('display.max_rows', 20)") == []
+    assert (
+        _findings(
+            "import math, statistics\nimport numpy as np\nx = [1, 2, 3]\ndef f(df):\n    return len(df)\n"
+            "import warnings\nwarnings.filterwarnings('ignore')\npd_options = __import__('pandas').set_option('display.max_rows', 20)"
+        )
+        == []
+    )
 
 
-@pytest.mark.parametrize("code,finding", [
-    ("get_ipython().input_transformers_post.append(lambda lines: lines)", "input_transformers_post"),
-    ("get_ipython().ast_transformers.append(__import__('ast').NodeTransformer())", "ast_transformers"),
-    ("get_ipython().set_custom_exc((ValueError,), lambda *a, **k: None)", "custom exception handler"),
-    ("get_ipython().events.register('post_run_cell', lambda result: None)", "'post_run_cell' event"),
-    ("import builtins\nbuiltins.len = lambda x: 0", "builtins"),
-    ("import pandas\npandas.DataFrame.equals = lambda *a: True", "pandas.DataFrame.equals"),
-    ("import civicspace.data\ncivicspace.data.load_treaty_ratification = lambda: None", "civicspace.data"),
-    ("exec('import sys\\nsys.meta_path.insert(0, type(\"F\", (), {\"find_spec\": staticmethod(lambda *a: None)})())')", "import hook"),
-])
+@pytest.mark.parametrize(
+    "code,finding",
+    [
+        ("get_ipython().input_transformers_post.append(lambda lines: lines)", "input_transformers_post"),
+        ("get_ipython().ast_transformers.append(__import__('ast').NodeTransformer())", "ast_transformers"),
+        ("get_ipython().set_custom_exc((ValueError,), lambda *a, **k: None)", "custom exception handler"),
+        ("get_ipython().events.register('post_run_cell', lambda result: None)", "'post_run_cell' event"),
+        ("import builtins\nbuiltins.len = lambda x: 0", "builtins"),
+        ("import pandas\npandas.DataFrame.equals = lambda *a: True", "pandas.DataFrame.equals"),
+        ("import civicspace.data\ncivicspace.data.load_treaty_ratification = lambda: None", "civicspace.data"),
+        (
+            'exec(\'import sys\\nsys.meta_path.insert(0, type("F", (), {"find_spec": staticmethod(lambda *a: None)})())\')',
+            "import hook",
+        ),
+    ],
+)
 def test_each_trick_is_found_however_it_is_written(code, finding):
     found = _findings(code)
     assert any(finding in f for f in found), found

@@ -26,9 +26,26 @@ def test_every_course_table_crosses_exactly(loader):
 
 
 SCALARS = [
-    0, -7, 2**60, 2.5, float("inf"), "Ünïcode ✓", None, True, b"\x00\xff",
-    np.int64(3), np.int32(-2), np.uint8(7), np.float64(0.1), np.float32(1.5), np.bool_(False),
-    pd.NA, pd.NaT, pd.Timestamp("2021-06-04"), pd.Timestamp("2021-06-04 10:00", tz="UTC"), pd.Timedelta("3D"),
+    0,
+    -7,
+    2**60,
+    2.5,
+    float("inf"),
+    "Ünïcode ✓",
+    None,
+    True,
+    b"\x00\xff",
+    np.int64(3),
+    np.int32(-2),
+    np.uint8(7),
+    np.float64(0.1),
+    np.float32(1.5),
+    np.bool_(False),
+    pd.NA,
+    pd.NaT,
+    pd.Timestamp("2021-06-04"),
+    pd.Timestamp("2021-06-04 10:00", tz="UTC"),
+    pd.Timedelta("3D"),
     np.datetime64("2020-01-01", "D"),
 ]
 
@@ -53,7 +70,9 @@ PANDAS = {
     "string index and name": pd.Series([2, 1], index=pd.Index(["x", "y"], name="country"), name="count"),
     "datetime with NaT": pd.Series(pd.to_datetime(["2020-01-06", None])),
     "multi-index": pd.Series([1, 2], index=pd.MultiIndex.from_tuples([("A", 2020), ("B", 2021)], names=["region", "year"])),
-    "crosstab": pd.crosstab(pd.Series(["ICCPR", "CAT", "CAT"], name="treaty"), pd.Series(["party", "party", "signatory"], name="status")),
+    "crosstab": pd.crosstab(
+        pd.Series(["ICCPR", "CAT", "CAT"], name="treaty"), pd.Series(["party", "party", "signatory"], name="status")
+    ),
     "integer column labels": pd.DataFrame({2019: [1.0], 2020: [np.nan]}, index=pd.Index(["RUS"], name="iso3")),
     "empty frame": pd.DataFrame(),
     "object column with mixed values": pd.DataFrame({"a": pd.Series(["x", 1, None], dtype=object)}),
@@ -85,14 +104,22 @@ def test_code_and_other_objects_arrive_as_unsupported_markers():
             bool(back)
 
 
-@pytest.mark.parametrize("message", [
-    {"t": "exec", "v": "import os"},
-    {"t": "np", "dtype": "V8", "v": 0},
-    {"t": "series", "index": {"t": "range", "start": 0, "stop": 1, "step": 1}, "dtype": "int64", "v": [1, 2]},
-    {"t": "series", "index": {"t": "range", "start": 0, "stop": 1, "step": 1}, "dtype": {"categorical": {"t": "list", "v": []}, "ordered": False}, "codes": [0]},
-    {"t": "range", "start": 0, "stop": 1, "step": 0},
-    ["a plain JSON list is not a value"],
-])
+@pytest.mark.parametrize(
+    "message",
+    [
+        {"t": "exec", "v": "import os"},
+        {"t": "np", "dtype": "V8", "v": 0},
+        {"t": "series", "index": {"t": "range", "start": 0, "stop": 1, "step": 1}, "dtype": "int64", "v": [1, 2]},
+        {
+            "t": "series",
+            "index": {"t": "range", "start": 0, "stop": 1, "step": 1},
+            "dtype": {"categorical": {"t": "list", "v": []}, "ordered": False},
+            "codes": [0],
+        },
+        {"t": "range", "start": 0, "stop": 1, "step": 0},
+        ["a plain JSON list is not a value"],
+    ],
+)
 def test_malformed_or_hostile_messages_are_refused(message):
     with pytest.raises(codec.DecodeError):
         codec.decode(message)

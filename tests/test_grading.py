@@ -11,11 +11,15 @@ def meta(gid, **kw):
 
 
 def notebook(test_source):
-    return new_notebook(cells=[
-        new_code_cell("### BEGIN SOLUTION\nanswer = compute_the_answer()\n### END SOLUTION", metadata=meta("q1_answer", solution=True)),
-        new_code_cell(test_source, metadata=meta("correct_answer", grade=True, locked=True, points=1)),
-        new_markdown_cell("YOUR ANSWER HERE", metadata=meta("written_q2", grade=True, solution=True, points=2)),
-    ])
+    return new_notebook(
+        cells=[
+            new_code_cell(
+                "### BEGIN SOLUTION\nanswer = compute_the_answer()\n### END SOLUTION", metadata=meta("q1_answer", solution=True)
+            ),
+            new_code_cell(test_source, metadata=meta("correct_answer", grade=True, locked=True, points=1)),
+            new_markdown_cell("YOUR ANSWER HERE", metadata=meta("written_q2", grade=True, solution=True, points=2)),
+        ]
+    )
 
 
 GOOD_TEST = '"""Checks the answer."""\nassert answer > 0\n### BEGIN HIDDEN TESTS\nassert answer == secret_expected_value()\n### END HIDDEN TESTS'

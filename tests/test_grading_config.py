@@ -14,14 +14,10 @@ from pathlib import Path
 
 import nbformat
 import pytest
-
-from civicspace.grading import config
-from civicspace.grading import feedback
-from civicspace.grading import outputs
-from civicspace.grading import pipeline
-from civicspace.grading import runner
-from civicspace.grading import notebooks as grading
 from conftest import ROOT, env_with_bin
+
+from civicspace.grading import config, feedback, outputs, pipeline, runner
+from civicspace.grading import notebooks as grading
 
 A = "ch01_foundations"
 NB = f"{A}.ipynb"
@@ -49,12 +45,15 @@ def test_default_gradebook_is_the_sqlite_file_in_the_course_folder(tmp_path):
 
 
 def test_course_settings_are_read_and_the_sandbox_layer_is_added(tmp_path):
-    course = _course(tmp_path, (
-        'c.CourseDirectory.db_url = "postgresql://grader@/grades?host=/run/pg"\n'
-        "c.Execute.timeout = 17\n"
-        "c.LimitOutput.max_lines = 50\n"
-        'c.LateSubmissionPlugin.penalty_method = "zero"\n'
-    ))
+    course = _course(
+        tmp_path,
+        (
+            'c.CourseDirectory.db_url = "postgresql://grader@/grades?host=/run/pg"\n'
+            "c.Execute.timeout = 17\n"
+            "c.LimitOutput.max_lines = 50\n"
+            'c.LateSubmissionPlugin.penalty_method = "zero"\n'
+        ),
+    )
     assert config.db_url(course) == "postgresql://grader@/grades?host=/run/pg"
     assert config.course_limits(course).cell_timeout == 17
     assert config.course_limits(course, cell_timeout=5).cell_timeout == 5  # the command line's --cell-timeout
@@ -68,8 +67,9 @@ def test_course_settings_are_read_and_the_sandbox_layer_is_added(tmp_path):
     assert cfg.CourseDirectory.db_url == f"sqlite:///{scratch / 'gradebook.db'}"
     assert cfg.CourseDirectory.source_directory == str(scratch / "source")
     assert cfg.KernelManager.transport == "ipc"
-    from civicspace.grading.execute import IsolatedExecute
     from nbgrader.preprocessors import AssignLatePenalties, Execute, SaveAutoGrades
+
+    from civicspace.grading.execute import IsolatedExecute
 
     steps = cfg.Autograde.autograde_preprocessors
     assert steps[0] is IsolatedExecute and Execute not in steps
@@ -78,22 +78,29 @@ def test_course_settings_are_read_and_the_sandbox_layer_is_added(tmp_path):
 
 
 def test_instructor_preprocessor_list_is_kept_with_execute_sandboxed(tmp_path):
-    course = _course(tmp_path, (
-        "from nbgrader.preprocessors import Execute, LimitOutput, SaveAutoGrades\n"
-        "c.Autograde.autograde_preprocessors = [Execute, LimitOutput, SaveAutoGrades]\n"
-    ))
-    from civicspace.grading.execute import IsolatedExecute
+    course = _course(
+        tmp_path,
+        (
+            "from nbgrader.preprocessors import Execute, LimitOutput, SaveAutoGrades\n"
+            "c.Autograde.autograde_preprocessors = [Execute, LimitOutput, SaveAutoGrades]\n"
+        ),
+    )
     from nbgrader.preprocessors import LimitOutput, SaveAutoGrades
+
+    from civicspace.grading.execute import IsolatedExecute
 
     steps = config.scratch_config(course, tmp_path / "s", 60).Autograde.autograde_preprocessors
     assert steps == [IsolatedExecute, LimitOutput, outputs.TruncateOutputsPreprocessor, SaveAutoGrades]
 
 
-@pytest.mark.parametrize("setting, words", [
-    ('c.CourseDirectory.submitted_directory = "inbox"', "CourseDirectory.submitted_directory = 'inbox'"),
-    ('c.CourseDirectory.root = "/somewhere/else"', "CourseDirectory.root"),
-    ("c.CourseDirectory.db_url = undefined_name", "NameError"),
-])
+@pytest.mark.parametrize(
+    "setting, words",
+    [
+        ('c.CourseDirectory.submitted_directory = "inbox"', "CourseDirectory.submitted_directory = 'inbox'"),
+        ('c.CourseDirectory.root = "/somewhere/else"', "CourseDirectory.root"),
+        ("c.CourseDirectory.db_url = undefined_name", "NameError"),
+    ],
+)
 def test_unusable_configuration_is_an_error_naming_the_file(tmp_path, setting, words):
     course = _course(tmp_path, setting + "\n")
     with pytest.raises(ValueError) as err:
@@ -102,10 +109,7 @@ def test_unusable_configuration_is_an_error_naming_the_file(tmp_path, setting, w
 
 
 def test_feedback_without_the_redaction_is_refused(tmp_path):
-    course = _course(tmp_path, (
-        "from nbgrader.preprocessors import GetGrades\n"
-        "c.GenerateFeedback.preprocessors = [GetGrades]\n"
-    ))
+    course = _course(tmp_path, ("from nbgrader.preprocessors import GetGrades\nc.GenerateFeedback.preprocessors = [GetGrades]\n"))
     with pytest.raises(ValueError, match="RedactHiddenTestsPreprocessor"):
         feedback._feedback_config(course)
 
@@ -121,11 +125,14 @@ def test_course_settings_take_effect_in_a_grading_run(tmp_path):
     ``penalty_method = "zero"``, and the log names the course's time limit."""
     elsewhere = tmp_path / "shared" / "grades.sqlite"
     elsewhere.parent.mkdir()
-    course = _course(tmp_path, (
-        f'c.CourseDirectory.db_url = "sqlite:///{elsewhere}"\n'
-        'c.LateSubmissionPlugin.penalty_method = "zero"\n'
-        "c.Execute.timeout = 25\n"
-    ))
+    course = _course(
+        tmp_path,
+        (
+            f'c.CourseDirectory.db_url = "sqlite:///{elsewhere}"\n'
+            'c.LateSubmissionPlugin.penalty_method = "zero"\n'
+            "c.Execute.timeout = 25\n"
+        ),
+    )
     shutil.copytree(ROOT / "exercises" / A, tmp_path / "exercises" / A)
     runner.nbgrader(course, "generate_assignment", A, "--force", "--log-level=WARN", env=env_with_bin())
     with config.open_gradebook(course) as gb:

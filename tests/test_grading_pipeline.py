@@ -19,12 +19,10 @@ from pathlib import Path
 
 import nbformat
 import pytest
-
-from civicspace.grading import pipeline
-from civicspace.grading import runner
-from civicspace.grading import notebooks as grading
-from civicspace.grading import sandbox
 from conftest import ROOT, env_with_bin
+
+from civicspace.grading import notebooks as grading
+from civicspace.grading import pipeline, runner, sandbox
 
 pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("grading")]
 
@@ -39,7 +37,9 @@ _CODED = [c for c in _SOURCE_A.cells if grading.is_answer(c) and c.cell_type == 
 FIRST_ANSWER = grading.nbgrader_meta(_CODED[0])["grade_id"]
 #: The last coded answer, where every attack sits, its code as the solution has it, and its test.
 LAST_ANSWER = grading.nbgrader_meta(_CODED[-1])["grade_id"]
-SOLVED_LAST = "\n".join(l for l in _CODED[-1].source.splitlines() if l.strip() not in (grading.BEGIN_SOLUTION, grading.END_SOLUTION))
+SOLVED_LAST = "\n".join(
+    l for l in _CODED[-1].source.splitlines() if l.strip() not in (grading.BEGIN_SOLUTION, grading.END_SOLUTION)
+)
 _LAST_TEST = _SOURCE_A.cells[_SOURCE_A.cells.index(_CODED[-1]) + 1]
 assert grading.is_autograder_test(_LAST_TEST), "exercise 1's last coded answer should be followed by its test cell"
 LAST_TEST = grading.nbgrader_meta(_LAST_TEST)["grade_id"]
@@ -70,15 +70,54 @@ def hostile_cases(course: Path) -> dict[str, tuple]:
     return {
         "infinite_loop": (in_last("while True:\n    pass"), TOTAL_A - LAST, ["CellTimeoutError"]),
         "sleep_past_limit": (in_last("import time\ntime.sleep(10_000)"), TOTAL_A - LAST, ["CellTimeoutError"]),
-        "memory_bomb": (in_last("blocks = []\nwhile True:\n    blocks.append(bytearray(50 * 1024 * 1024))"), TOTAL_A - LAST, ["memory"]),
-        "fork_bomb": (in_last("import os\nwhile True:\n    os.fork()"), TOTAL_A - LAST, ["BlockingIOError|died|per-cell time limit"]),
-        "network_call": (in_last("import urllib.request\nurllib.request.urlopen('http://93.184.216.34', timeout=5)\n" + SOLVED_LAST), TOTAL_A - LAST, ["network"]),
-        "read_instructor_source": (in_last(f"import json\nsrc = json.load(open({str(secret)!r}))\nexec(''.join(src['cells'][13]['source']))"), TOTAL_A - LAST, ["FileNotFoundError"]),
-        "read_hidden_tests_gradebook": (in_last(f"import sqlite3\nprint(sqlite3.connect({str(gradebook)!r}, uri=False).execute('select * from source_cell').fetchall())\n" + SOLVED_LAST), TOTAL_A - LAST, ["OperationalError|FileNotFoundError"]),
-        "read_other_student": (in_last(f"print(open({str(other)!r}).read()[:100])\n" + SOLVED_LAST), TOTAL_A - LAST, ["FileNotFoundError"]),
-        "write_other_student": (in_last(f"open({str(other)!r}, 'w').write('{{}}')\n" + SOLVED_LAST), TOTAL_A - LAST, ["FileNotFoundError|PermissionError|OSError"]),
-        "write_gradebook": (in_last(f"open({str(gradebook)!r}, 'w').write('pwned')\n" + SOLVED_LAST), TOTAL_A - LAST, ["FileNotFoundError|PermissionError|OSError"]),
-        "delete_gradebook": (in_last(f"import os\nos.remove({str(gradebook)!r})\n" + SOLVED_LAST), TOTAL_A - LAST, ["FileNotFoundError|PermissionError|OSError"]),
+        "memory_bomb": (
+            in_last("blocks = []\nwhile True:\n    blocks.append(bytearray(50 * 1024 * 1024))"),
+            TOTAL_A - LAST,
+            ["memory"],
+        ),
+        "fork_bomb": (
+            in_last("import os\nwhile True:\n    os.fork()"),
+            TOTAL_A - LAST,
+            ["BlockingIOError|died|per-cell time limit"],
+        ),
+        "network_call": (
+            in_last("import urllib.request\nurllib.request.urlopen('http://93.184.216.34', timeout=5)\n" + SOLVED_LAST),
+            TOTAL_A - LAST,
+            ["network"],
+        ),
+        "read_instructor_source": (
+            in_last(f"import json\nsrc = json.load(open({str(secret)!r}))\nexec(''.join(src['cells'][13]['source']))"),
+            TOTAL_A - LAST,
+            ["FileNotFoundError"],
+        ),
+        "read_hidden_tests_gradebook": (
+            in_last(
+                f"import sqlite3\nprint(sqlite3.connect({str(gradebook)!r}, uri=False).execute('select * from source_cell').fetchall())\n"
+                + SOLVED_LAST
+            ),
+            TOTAL_A - LAST,
+            ["OperationalError|FileNotFoundError"],
+        ),
+        "read_other_student": (
+            in_last(f"print(open({str(other)!r}).read()[:100])\n" + SOLVED_LAST),
+            TOTAL_A - LAST,
+            ["FileNotFoundError"],
+        ),
+        "write_other_student": (
+            in_last(f"open({str(other)!r}, 'w').write('{{}}')\n" + SOLVED_LAST),
+            TOTAL_A - LAST,
+            ["FileNotFoundError|PermissionError|OSError"],
+        ),
+        "write_gradebook": (
+            in_last(f"open({str(gradebook)!r}, 'w').write('pwned')\n" + SOLVED_LAST),
+            TOTAL_A - LAST,
+            ["FileNotFoundError|PermissionError|OSError"],
+        ),
+        "delete_gradebook": (
+            in_last(f"import os\nos.remove({str(gradebook)!r})\n" + SOLVED_LAST),
+            TOTAL_A - LAST,
+            ["FileNotFoundError|PermissionError|OSError"],
+        ),
         "edit_locked_test": ("edit_test", TOTAL_A - LAST, ["NameError"]),
         "delete_locked_test": ("delete_test", TOTAL_A - LAST, [f"test cell {LAST_TEST} is missing"]),
         "delete_answer_cell": ("delete_answer", TOTAL_A - LAST, ["NameError"]),
@@ -86,10 +125,25 @@ def hostile_cases(course: Path) -> dict[str, tuple]:
         "wrong_file_name": ("wrong_name", 0, ["wrong notebook file name"]),
         "empty_notebook": ("empty", 0, ["no graded cells"]),
         "huge_output": (in_last("print('x' * 100_000_000)\n" + SOLVED_LAST), TOTAL_A, ["^huge_output: graded .*: ok$"]),
-        "kernel_kills_itself": (in_last("import os, signal\nos.kill(os.getpid(), signal.SIGKILL)"), TOTAL_A - LAST, ["DeadKernelError"]),
-        "monkeypatch_test_helpers": (in_last("cs.ch01.parties_in_year = lambda *a, **k: None\ncs.data.load_treaty_ratification = lambda: treaties\n" + SOLVED_LAST), TOTAL_A - LAST, ["FLAGGED FOR REVIEW: .*civicspace"]),
+        "kernel_kills_itself": (
+            in_last("import os, signal\nos.kill(os.getpid(), signal.SIGKILL)"),
+            TOTAL_A - LAST,
+            ["DeadKernelError"],
+        ),
+        "monkeypatch_test_helpers": (
+            in_last(
+                "cs.ch01.parties_in_year = lambda *a, **k: None\ncs.data.load_treaty_ratification = lambda: treaties\n"
+                + SOLVED_LAST
+            ),
+            TOTAL_A - LAST,
+            ["FLAGGED FOR REVIEW: .*civicspace"],
+        ),
         "suppress_tracebacks_wrong_answer": ("suppress_tb", 0, ["FLAGGED FOR REVIEW: replaces the shell's method"]),
-        "odd_unicode_and_long_lines": (in_last("# " + "\u202e\u200b\U0001F600 ünïcødé " * 20000 + "\nlabel = 'مرحبا 你好 \\u0000 \\x00'\n" + SOLVED_LAST), TOTAL_A, ["^odd_unicode_and_long_lines: graded .*: ok$"]),
+        "odd_unicode_and_long_lines": (
+            in_last("# " + "\u202e\u200b\U0001f600 ünïcødé " * 20000 + "\nlabel = 'مرحبا 你好 \\u0000 \\x00'\n" + SOLVED_LAST),
+            TOTAL_A,
+            ["^odd_unicode_and_long_lines: graded .*: ok$"],
+        ),
     }
 
 
@@ -119,7 +173,8 @@ def build_submission(kind, release, source, folder: Path) -> None:
         nbformat.write(nbformat.v4.new_notebook(), folder / NB)
     elif kind == "suppress_tb":
         _replace_answer(
-            solved, FIRST_ANSWER,
+            solved,
+            FIRST_ANSWER,
             "ip = get_ipython()\nip.showtraceback = lambda *a, **k: None\nip._showtraceback = lambda *a, **k: None",
         )
         nbformat.write(solved, folder / NB)
@@ -253,7 +308,9 @@ def test_instructor_outputs(graded_batch):
 
     items = list(csv.DictReader(report.items_csv.open()))
     source = nbformat.read(graded_batch["course"].parent / "exercises" / A / NB, as_version=4)
-    assert [i["item"] for i in items] == [grading.nbgrader_meta(c)["grade_id"] for c in source.cells if grading.is_autograder_test(c)]
+    assert [i["item"] for i in items] == [
+        grading.nbgrader_meta(c)["grade_id"] for c in source.cells if grading.is_autograder_test(c)
+    ]
     assert all(0 <= float(i["share_passing"]) <= 1 for i in items)
     html_report = report.items_html.read_text(encoding="utf-8")
     assert "Item analysis" in html_report and (report.items_html.parent / "plotly.min.js").exists()

@@ -51,11 +51,13 @@ def _test_cell(source, grade_id="t1", points=1, outputs_=()):
 
 
 def _submission_notebook() -> nbformat.NotebookNode:
-    return new_notebook(cells=[
-        new_markdown_cell("# Exercise"),
-        _answer_cell(),
-        _test_cell("assert f(1) == 2"),
-    ])
+    return new_notebook(
+        cells=[
+            new_markdown_cell("# Exercise"),
+            _answer_cell(),
+            _test_cell("assert f(1) == 2"),
+        ]
+    )
 
 
 def _write_nb(path: Path, nb) -> bytes:
@@ -222,10 +224,20 @@ def test_log_line_says_student_status_time_and_notes():
     assert intake.SubmissionResult("s2").log_line() == "s2: graded in 0.0 s: ok"
 
 
-@pytest.mark.parametrize("name, ok", [
-    ("alice", True), ("a.b-c_d+e@uni.edu", True), ("x" * 128, True), ("x" * 129, False),
-    ("", False), ("../etc", False), ("bob smith", False), ("bob;rm", False), ("éva", False),
-])
+@pytest.mark.parametrize(
+    "name, ok",
+    [
+        ("alice", True),
+        ("a.b-c_d+e@uni.edu", True),
+        ("x" * 128, True),
+        ("x" * 129, False),
+        ("", False),
+        ("../etc", False),
+        ("bob smith", False),
+        ("bob;rm", False),
+        ("éva", False),
+    ],
+)
 def test_student_id_accepts_only_safe_folder_names(name, ok):
     assert bool(intake.STUDENT_ID.match(name)) is ok
 
@@ -352,7 +364,7 @@ def test_run_autograde_collects_the_log_and_moves_the_bar_per_student(tmp_path, 
 
 def test_run_autograde_kills_the_whole_process_group_past_its_budget(tmp_path, monkeypatch):
     pidfile = tmp_path / "child.pid"
-    script = f'sleep 60 & echo $! > {pidfile}; echo started; wait'
+    script = f"sleep 60 & echo $! > {pidfile}; echo started; wait"
     monkeypatch.setattr(batch, "NBGRADER", ["sh", "-c", script, "sh"])
     lines, timed_out = batch._run_autograde(tmp_path, A, {}, budget=0.5, progress=None)
     assert timed_out is True
@@ -365,6 +377,7 @@ def test_run_autograde_kills_the_whole_process_group_past_its_budget(tmp_path, m
             return False
 
     import time
+
     deadline = time.monotonic() + 10
     while alive(child) and time.monotonic() < deadline:
         time.sleep(0.05)
@@ -377,11 +390,18 @@ def test_run_autograde_kills_the_whole_process_group_past_its_budget(tmp_path, m
 def test_truncate_outputs_cuts_long_text_and_tracebacks_and_removes_huge_images():
     long_text = "A" * (outputs.MAX_OUTPUT_CHARS + 500)
     huge_png = "i" * (outputs.MAX_IMAGE_CHARS + 1)
-    nb = new_notebook(cells=[
-        new_code_cell("print()", outputs=[new_output("stream", name="stdout", text=long_text)]),
-        new_code_cell("plot()", outputs=[new_output("display_data", data={"image/png": huge_png, "text/plain": "<Figure>"})]),
-        new_code_cell("1/0", outputs=[_error("ValueError", "E" * (outputs.MAX_OUTPUT_CHARS + 1), ["T" * (outputs.MAX_OUTPUT_CHARS + 1)] * 300)]),
-    ])
+    nb = new_notebook(
+        cells=[
+            new_code_cell("print()", outputs=[new_output("stream", name="stdout", text=long_text)]),
+            new_code_cell("plot()", outputs=[new_output("display_data", data={"image/png": huge_png, "text/plain": "<Figure>"})]),
+            new_code_cell(
+                "1/0",
+                outputs=[
+                    _error("ValueError", "E" * (outputs.MAX_OUTPUT_CHARS + 1), ["T" * (outputs.MAX_OUTPUT_CHARS + 1)] * 300)
+                ],
+            ),
+        ]
+    )
     cut = outputs.truncate_outputs(nb)
     stream = nb.cells[0].outputs[0]["text"]
     assert stream.startswith("A" * outputs.MAX_OUTPUT_CHARS) and "A" * (outputs.MAX_OUTPUT_CHARS + 1) not in stream
@@ -396,9 +416,23 @@ def test_truncate_outputs_cuts_long_text_and_tracebacks_and_removes_huge_images(
 
 
 def test_truncate_outputs_says_where_an_image_was_removed():
-    nb = nbformat.reads(nbformat.writes(new_notebook(cells=[new_code_cell("plot()", outputs=[
-        new_output("display_data", data={"text/plain": "<Figure>", "image/png": "i" * (outputs.MAX_IMAGE_CHARS + 1)})])])),
-        as_version=4)
+    nb = nbformat.reads(
+        nbformat.writes(
+            new_notebook(
+                cells=[
+                    new_code_cell(
+                        "plot()",
+                        outputs=[
+                            new_output(
+                                "display_data", data={"text/plain": "<Figure>", "image/png": "i" * (outputs.MAX_IMAGE_CHARS + 1)}
+                            )
+                        ],
+                    )
+                ]
+            )
+        ),
+        as_version=4,
+    )
     outputs.truncate_outputs(nb)
     data = nb.cells[0].outputs[0]["data"]
     assert data["image/png"] == ""
@@ -406,21 +440,37 @@ def test_truncate_outputs_says_where_an_image_was_removed():
 
 
 def test_truncate_outputs_leaves_small_outputs_byte_identical():
-    nb = nbformat.reads(nbformat.writes(new_notebook(cells=[
-        new_code_cell("x", outputs=[new_output("stream", name="stdout", text="line 1\nline 2\n")]),
-        new_code_cell("y", outputs=[new_output("execute_result", data={"text/plain": "42", "text/html": "<b>42</b>",
-                                                                      "image/png": "iVBORw0KGgo="}, execution_count=1)]),
-        new_code_cell("z", outputs=[_error("KeyError", "'a'", ["Traceback", "KeyError: 'a'"])]),
-        new_markdown_cell("text"),
-    ])), as_version=4)
+    nb = nbformat.reads(
+        nbformat.writes(
+            new_notebook(
+                cells=[
+                    new_code_cell("x", outputs=[new_output("stream", name="stdout", text="line 1\nline 2\n")]),
+                    new_code_cell(
+                        "y",
+                        outputs=[
+                            new_output(
+                                "execute_result",
+                                data={"text/plain": "42", "text/html": "<b>42</b>", "image/png": "iVBORw0KGgo="},
+                                execution_count=1,
+                            )
+                        ],
+                    ),
+                    new_code_cell("z", outputs=[_error("KeyError", "'a'", ["Traceback", "KeyError: 'a'"])]),
+                    new_markdown_cell("text"),
+                ]
+            )
+        ),
+        as_version=4,
+    )
     before = nbformat.writes(nb)
     assert outputs.truncate_outputs(nb) == 0
     assert nbformat.writes(nb) == before
 
 
 def test_truncate_preprocessor_applies_the_same_caps():
-    nb = new_notebook(cells=[new_code_cell("x", outputs=[
-        new_output("stream", name="stdout", text="B" * (outputs.MAX_OUTPUT_CHARS * 2))])])
+    nb = new_notebook(
+        cells=[new_code_cell("x", outputs=[new_output("stream", name="stdout", text="B" * (outputs.MAX_OUTPUT_CHARS * 2))])]
+    )
     out, resources = outputs.TruncateOutputsPreprocessor().preprocess(nb, {"k": 1})
     assert resources == {"k": 1}
     assert len(out.cells[0].outputs[0]["text"]) < outputs.MAX_OUTPUT_CHARS + 100
@@ -429,19 +479,29 @@ def test_truncate_preprocessor_applies_the_same_caps():
 # --------------------------------------------------------------------------- feedback: what students see
 
 
-@pytest.mark.parametrize("outs, expected", [
-    ([], "Test passed."),
-    ([new_output("stream", name="stdout", text="secret debug print\n")], "Test passed."),
-    ([_error("AssertionError", "f(2) should be 3")], "Test failed: f(2) should be 3"),
-    ([_error("AssertionError", "")], "Test failed: a check did not hold."),
-    ([_error("CellTimeoutError", "")], "Test failed: it ran past the time limit."),
-    ([_error("StudentCodeError", "f() raised KeyError when the test called it")],
-     "Test failed: f() raised KeyError when the test called it"),
-    ([_error("ZeroDivisionError", "hidden_input = 12345")], "Test failed: the test could not run on your answer (ZeroDivisionError)."),
-    ([_error("<script>alert(1)</script>", "x")], "Test failed: the test could not run on your answer (Error)."),
-    ([new_output("stream", name="stderr", text="Warning: hidden_value 99\n")],
-     "Test failed: the test wrote to the error stream (for example a warning about your answer)."),
-])
+@pytest.mark.parametrize(
+    "outs, expected",
+    [
+        ([], "Test passed."),
+        ([new_output("stream", name="stdout", text="secret debug print\n")], "Test passed."),
+        ([_error("AssertionError", "f(2) should be 3")], "Test failed: f(2) should be 3"),
+        ([_error("AssertionError", "")], "Test failed: a check did not hold."),
+        ([_error("CellTimeoutError", "")], "Test failed: it ran past the time limit."),
+        (
+            [_error("StudentCodeError", "f() raised KeyError when the test called it")],
+            "Test failed: f() raised KeyError when the test called it",
+        ),
+        (
+            [_error("ZeroDivisionError", "hidden_input = 12345")],
+            "Test failed: the test could not run on your answer (ZeroDivisionError).",
+        ),
+        ([_error("<script>alert(1)</script>", "x")], "Test failed: the test could not run on your answer (Error)."),
+        (
+            [new_output("stream", name="stderr", text="Warning: hidden_value 99\n")],
+            "Test failed: the test wrote to the error stream (for example a warning about your answer).",
+        ),
+    ],
+)
 def test_test_result_text_gives_a_verdict_and_only_the_instructors_message(outs, expected):
     assert feedback.test_result_text(outs) == expected
 
@@ -453,18 +513,22 @@ def test_test_result_text_caps_the_message_length():
 
 def _graded_notebook_for_feedback() -> nbformat.NotebookNode:
     hidden_line = "assert f(12345) == 12346  # hidden check"
-    test_src = "\n".join([
-        "# visible test",
-        "assert f(1) == 2",
-        grading.BEGIN_HIDDEN,
-        hidden_line,
-        grading.END_HIDDEN,
-        "assert f(0) == 1",
-    ])
+    test_src = "\n".join(
+        [
+            "# visible test",
+            "assert f(1) == 2",
+            grading.BEGIN_HIDDEN,
+            hidden_line,
+            grading.END_HIDDEN,
+            "assert f(0) == 1",
+        ]
+    )
     answer = _answer_cell()
     answer.outputs = [new_output("stream", name="stdout", text="grading-time output\n")]
     answer.execution_count = 3
-    failing = _test_cell(test_src, outputs_=[_error("AssertionError", "", [f"Traceback ...\n----> 4 {hidden_line}", "AssertionError"])])
+    failing = _test_cell(
+        test_src, outputs_=[_error("AssertionError", "", [f"Traceback ...\n----> 4 {hidden_line}", "AssertionError"])]
+    )
     failing.execution_count = 4
     unterminated = _test_cell("assert f(2) == 3\n" + grading.BEGIN_HIDDEN + "\nassert f(777) == 778", grade_id="t2")
     return new_notebook(cells=[new_markdown_cell("Explain."), answer, failing, unterminated])
@@ -478,7 +542,11 @@ def test_redact_notebook_removes_hidden_tests_and_tracebacks_and_keeps_visible_t
     assert md.source == "Explain."
     assert answer.source == answer_src and answer.outputs == [] and answer.execution_count is None
     assert failing.source.splitlines() == [
-        "# visible test", "assert f(1) == 2", "# (hidden tests were run here; their code is not shown)", "assert f(0) == 1"]
+        "# visible test",
+        "assert f(1) == 2",
+        "# (hidden tests were run here; their code is not shown)",
+        "assert f(0) == 1",
+    ]
     assert [o["text"] for o in failing.outputs] == ["Test failed: a check did not hold.\n"]
     assert failing.execution_count is None
     assert "777" not in unterminated.source and "assert f(2) == 3" in unterminated.source
@@ -672,7 +740,9 @@ def test_is_concurrent_write_retries_only_database_write_conflicts(exc, retried)
 def test_merge_copies_grades_keeps_hand_scores_and_scores_ungraded_tests_zero(course, tmp_path):
     scratch = tmp_path / "scratch"
     _write_nb(scratch / "autograded" / "s1" / A / NB, _autograded_notebook([]))
-    merge.copy_gradebook(f"sqlite:///{course / 'gradebook.db'}", f"sqlite:///{scratch / 'gradebook.db'}", COURSE_ID, A, ["s1", "s4"])
+    merge.copy_gradebook(
+        f"sqlite:///{course / 'gradebook.db'}", f"sqlite:///{scratch / 'gradebook.db'}", COURSE_ID, A, ["s1", "s4"]
+    )
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         with _gradebook(f"sqlite:///{scratch / 'gradebook.db'}") as gb:  # what autograding s1 recorded
@@ -724,14 +794,17 @@ def test_item_analysis_and_scores_read_the_course_gradebook(course):
 # --------------------------------------------------------------------------- the channel to the student's kernel
 
 
-@pytest.mark.parametrize(("answer", "shown"), [
-    ({"error": "ValueError"}, "ValueError"),
-    ({"error": "ZeroDivisionError"}, "ZeroDivisionError"),
-    ({"error": "the hidden test called f(1, 2, 3)"}, "an exception"),  # any other text from the kernel
-    ({"error": "print"}, "an exception"),  # a builtin, but no exception
-    ({"error": ["ValueError"]}, "an exception"),
-    ("not a dict", "an exception"),
-])
+@pytest.mark.parametrize(
+    ("answer", "shown"),
+    [
+        ({"error": "ValueError"}, "ValueError"),
+        ({"error": "ZeroDivisionError"}, "ZeroDivisionError"),
+        ({"error": "the hidden test called f(1, 2, 3)"}, "an exception"),  # any other text from the kernel
+        ({"error": "print"}, "an exception"),  # a builtin, but no exception
+        ({"error": ["ValueError"]}, "an exception"),
+        ("not a dict", "an exception"),
+    ],
+)
 def test_only_a_builtin_exception_name_from_the_students_kernel_reaches_the_feedback(answer, shown):
     from civicspace.grading import agent
 

@@ -60,8 +60,20 @@ def test_the_checks_find_what_they_look_for(tmp_path):
     """The file checks are not vacuous: a broken JSON, a broken YAML and a notebook with an output are reported."""
     (tmp_path / "a.json").write_text('{"a": 1,}')
     (tmp_path / "b.yml").write_text("a: [1, 2\n")
-    nb = {"cells": [{"cell_type": "code", "source": "1", "outputs": [{"output_type": "stream", "name": "stdout", "text": "1"}],
-                     "execution_count": 3, "metadata": {}}], "metadata": {}, "nbformat": 4, "nbformat_minor": 5}
+    nb = {
+        "cells": [
+            {
+                "cell_type": "code",
+                "source": "1",
+                "outputs": [{"output_type": "stream", "name": "stdout", "text": "1"}],
+                "execution_count": 3,
+                "metadata": {},
+            }
+        ],
+        "metadata": {},
+        "nbformat": 4,
+        "nbformat_minor": 5,
+    }
     (tmp_path / "c.ipynb").write_text(json.dumps(nb))
     assert "does not parse" in check_files.structured_problems(tmp_path / "a.json")[0]
     assert "does not parse" in check_files.structured_problems(tmp_path / "b.yml")[0]

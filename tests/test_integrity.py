@@ -31,13 +31,10 @@ from pathlib import Path
 
 import nbformat
 import pytest
-
-from civicspace.grading import feedback
-from civicspace.grading import pipeline
-from civicspace.grading import runner
-from civicspace.grading import notebooks as grading
-from civicspace.grading import sandbox
 from conftest import ROOT, env_with_bin
+
+from civicspace.grading import feedback, pipeline, runner, sandbox
+from civicspace.grading import notebooks as grading
 
 pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("integrity")]
 
@@ -54,40 +51,62 @@ CLASS_A = {
         "import ast\nclass _Blank(ast.NodeTransformer):\n    def visit_Module(self, node):\n"
         "        if any(isinstance(n, ast.Assert) for n in ast.walk(node)):\n            node.body = [ast.Pass()]\n        return node\n"
         "get_ipython().ast_transformers.append(_Blank())",
-        "ast_transformers", True,
+        "ast_transformers",
+        True,
     ),
-    "custom_exception_handler": ("get_ipython().set_custom_exc((BaseException,), lambda *a, **k: None)", "custom exception handler", False),
+    "custom_exception_handler": (
+        "get_ipython().set_custom_exc((BaseException,), lambda *a, **k: None)",
+        "custom exception handler",
+        False,
+    ),
     "event_callback_clears_error": (
         "def _forget(result):\n    result.error_in_exec = None\n    result.error_before_exec = None\n"
         "get_ipython().events.register('post_run_cell', _forget)",
-        "'post_run_cell' event", False,
+        "'post_run_cell' event",
+        False,
     ),
-    "silenced_tracebacks": ("ip = get_ipython()\nip.showtraceback = lambda *a, **k: None\nip._showtraceback = lambda *a, **k: None", "shell's method", False),
+    "silenced_tracebacks": (
+        "ip = get_ipython()\nip.showtraceback = lambda *a, **k: None\nip._showtraceback = lambda *a, **k: None",
+        "shell's method",
+        False,
+    ),
     "trace_function": ("import sys\ndef _t(frame, event, arg):\n    return None\nsys.settrace(_t)", "sys.settrace", False),
     "replaced_builtin": ("import builtins\nbuiltins.isinstance = lambda *a: True", "builtins|stopped answering", False),
     "patched_library": ("pd.DataFrame.equals = lambda *a, **k: True\npd.Series.__eq__ = lambda *a, **k: True", "pandas.", False),
     "patched_course_loader": ("cs.data.load_treaty_ratification = lambda: treaties.head(0)", "civicspace.data", False),
     "hidden_in_exec_base64": (
         "import base64\nexec(base64.b64decode(" + repr(base64.b64encode(_TRANSFORM.encode()).decode()) + "))",
-        "input_transformers_post", True,
+        "input_transformers_post",
+        True,
     ),
     "hidden_in_written_module": (
         "open('helper_mod.py', 'w').write(" + repr(_TRANSFORM + "\n") + ")\n"
         "import sys\nsys.path.insert(0, '.')\nimport helper_mod",
-        "input_transformers_post", True,
+        "input_transformers_post",
+        True,
     ),
     "hidden_in_compile_getattr": (
         "_l = getattr(__import__('IPython').get_ipython(), 'input_transformers_' + 'post')\n"
         "eval(compile(\"_l.append(lambda lines: ['pass' + chr(10)])\", 'x', 'eval'))",
-        "input_transformers_post", True,
+        "input_transformers_post",
+        True,
     ),
 }
 
 #: name -> (code put before ``pass`` in the first answer cell, words the flag must contain)
 CLASS_C = {
-    "capture_by_event": ("_seen = []\nget_ipython().events.register('pre_run_cell', lambda info: (_seen.append(info.raw_cell), print(info.raw_cell)))", "'pre_run_cell' event"),
-    "capture_by_transformer": ("def _grab(lines):\n    open('captured.txt', 'a').write(''.join(lines))\n    print(''.join(lines))\n    return lines\nget_ipython().input_transformers_cleanup.append(_grab)", "input_transformers_cleanup"),
-    "capture_by_trace": ("import sys, linecache\ndef _t(frame, event, arg):\n    print(frame.f_code.co_filename, linecache.getlines(frame.f_code.co_filename))\n    return _t\nsys.settrace(_t)", "sys.settrace"),
+    "capture_by_event": (
+        "_seen = []\nget_ipython().events.register('pre_run_cell', lambda info: (_seen.append(info.raw_cell), print(info.raw_cell)))",
+        "'pre_run_cell' event",
+    ),
+    "capture_by_transformer": (
+        "def _grab(lines):\n    open('captured.txt', 'a').write(''.join(lines))\n    print(''.join(lines))\n    return lines\nget_ipython().input_transformers_cleanup.append(_grab)",
+        "input_transformers_cleanup",
+    ),
+    "capture_by_trace": (
+        "import sys, linecache\ndef _t(frame, event, arg):\n    print(frame.f_code.co_filename, linecache.getlines(frame.f_code.co_filename))\n    return _t\nsys.settrace(_t)",
+        "sys.settrace",
+    ),
 }
 
 
@@ -183,8 +202,13 @@ def stock_scores(course, submissions, tmp_path_factory):
             shutil.copytree(folder, copy / "submitted" / folder.name)
     # Stock nbgrader gives up on a notebook whose kernel stops answering and exits non-zero:
     # the scores it did record are what this test reads.
-    subprocess.run([*runner.NBGRADER, "autograde", A, "--force", "--log-level=ERROR"], cwd=copy, env=env_with_bin(),
-                   capture_output=True, timeout=900)
+    subprocess.run(
+        [*runner.NBGRADER, "autograde", A, "--force", "--log-level=ERROR"],
+        cwd=copy,
+        env=env_with_bin(),
+        capture_output=True,
+        timeout=900,
+    )
     return pipeline.scores(copy, A)
 
 
@@ -226,7 +250,11 @@ def _hidden_lines(submissions) -> list[str]:
     lines = []
     for cell in submissions["source"].cells:
         if grading.is_autograder_test(cell):
-            lines += [line.strip() for line in grading._between(cell.source, grading.BEGIN_HIDDEN, grading.END_HIDDEN) if len(line.strip()) >= 20]
+            lines += [
+                line.strip()
+                for line in grading._between(cell.source, grading.BEGIN_HIDDEN, grading.END_HIDDEN)
+                if len(line.strip()) >= 20
+            ]
     assert lines, "exercise 1 has hidden tests"
     return lines
 
@@ -250,12 +278,15 @@ def test_no_hidden_test_source_reaches_any_kernel_output_or_feedback(course, gra
         assert leaked == [], f"{path}: hidden test source: {leaked[:2]}"
 
 
-@pytest.mark.parametrize("student,words", [
-    ("b_symlink_to_solution", "symbolic link"),
-    ("b_hardlink_elsewhere", "hard link"),
-    ("b_fifo", "not a regular file"),
-    ("b_linked_folder", "folder is a link"),
-])
+@pytest.mark.parametrize(
+    "student,words",
+    [
+        ("b_symlink_to_solution", "symbolic link"),
+        ("b_hardlink_elsewhere", "hard link"),
+        ("b_fifo", "not a regular file"),
+        ("b_linked_folder", "folder is a link"),
+    ],
+)
 def test_class_b_files_that_are_not_files_score_zero_and_are_flagged(graded, student, words):
     assert graded["scores"][student][0] == 0.0, graded["log"][student]
     assert "flagged for review" in graded["log"][student] and words in graded["log"][student], graded["log"][student]

@@ -11,9 +11,9 @@ import pytest
 
 import civicspace as cs
 from civicspace.chapters import ch01_foundations as figures
-from civicspace.chapters import ch05_foreign_agent_laws as L
 from civicspace.chapters import ch01_foundations as tr
 from civicspace.chapters import ch01_foundations as widgets
+from civicspace.chapters import ch05_foreign_agent_laws as L
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -169,12 +169,19 @@ def test_classify_law_agrees_with_the_boolean_columns_for_every_law(law_table):
 
 
 def test_classify_law_keeps_not_coded_apart_from_not_pursued():
-    toy = pd.DataFrame({
-        "event_id": ["aaa-2015-x"], "country": ["Aland"], "title": ["Law X"], "type": ["registration"],
-        "date_adopted": ["2015-03"], "year_adopted": [2015],
-        "target_stigma": pd.array([pd.NA], dtype="boolean"), "target_admin_burden": pd.array([True], dtype="boolean"),
-        "target_criminalisation": pd.array([False], dtype="boolean"),
-    })
+    toy = pd.DataFrame(
+        {
+            "event_id": ["aaa-2015-x"],
+            "country": ["Aland"],
+            "title": ["Law X"],
+            "type": ["registration"],
+            "date_adopted": ["2015-03"],
+            "year_adopted": [2015],
+            "target_stigma": pd.array([pd.NA], dtype="boolean"),
+            "target_admin_burden": pd.array([True], dtype="boolean"),
+            "target_criminalisation": pd.array([False], dtype="boolean"),
+        }
+    )
     got = L.classify_law(toy, "aaa-2015-x")
     assert got["targets"] == ["administrative burden"] and got["missing"] == ["stigma"]
 
@@ -243,7 +250,8 @@ def _choose(page, gd, label_start: str) -> None:
     """Open the figure's dropdown menu and click the entry whose label starts with label_start, as a reader would."""
     gd.query_selector(".updatemenu-header-group").click()
     option = next(
-        b for b in gd.query_selector_all(".updatemenu-dropdown-button")
+        b
+        for b in gd.query_selector_all(".updatemenu-dropdown-button")
         if (b.text_content() or "").strip().startswith(label_start)
     )
     option.click()
@@ -254,10 +262,18 @@ def _choose(page, gd, label_start: str) -> None:
 @pytest.mark.parametrize(
     ("doc", "marker", "choice", "expected"),
     [
-        ("book/chapters/01_foundations", "Which provision protects it?", "Dissolution by a court",
-         "Which provision protects it? Dissolution by a court"),
-        ("book/chapters/05_foreign_agent_laws", "Russia, 2012-07-20: foreign agent", "Tajikistan, 2015-07-21",
-         "Tajikistan, 2015-07-21: foreign funding, 1 of 3 targets"),
+        (
+            "book/chapters/01_foundations",
+            "Which provision protects it?",
+            "Dissolution by a court",
+            "Which provision protects it? Dissolution by a court",
+        ),
+        (
+            "book/chapters/05_foreign_agent_laws",
+            "Russia, 2012-07-20: foreign agent",
+            "Tajikistan, 2015-07-21",
+            "Tajikistan, 2015-07-21: foreign funding, 1 of 3 targets",
+        ),
     ],
 )
 def test_static_interactive_is_drawn_offline_and_its_menu_works(browser, site_url, doc, marker, choice, expected):
@@ -270,8 +286,7 @@ def test_static_interactive_is_drawn_offline_and_its_menu_works(browser, site_ur
         targets = "document.querySelectorAll('.cs-plotly-target')"
         for i in range(page.evaluate(f"{targets}.length")):
             page.evaluate(f"i => {targets}[i].scrollIntoView({{block: 'center'}})", i)
-            page.wait_for_function(f"i => {targets}[i].getAttribute('data-cs-drawn') === 'true'", arg=i,
-                                   timeout=60_000)
+            page.wait_for_function(f"i => {targets}[i].getAttribute('data-cs-drawn') === 'true'", arg=i, timeout=60_000)
         for candidate in page.query_selector_all(".cs-plotly-target"):
             title = candidate.query_selector(".gtitle")
             if title and (title.text_content() or "").startswith(marker):
@@ -352,10 +367,15 @@ def read_table_choice(markup: str) -> dict:
 def test_table_choice_shows_each_table_under_its_own_choice_without_javascript():
     from civicspace.plotting import TableChoice
 
-    tc = TableChoice("Pick one:", ["A", "B & C"], [
-        ("first", "Caption <1>", [["x", ("y", "#ABCDEF")], ["z", "w"]]),
-        ("second", "Caption 2", [["<b>not bold</b>", "v"]]),
-    ], widths=[1, 3])
+    tc = TableChoice(
+        "Pick one:",
+        ["A", "B & C"],
+        [
+            ("first", "Caption <1>", [["x", ("y", "#ABCDEF")], ["z", "w"]]),
+            ("second", "Caption 2", [["<b>not bold</b>", "v"]]),
+        ],
+        widths=[1, 3],
+    )
     markup = tc._repr_html_()
     shown = read_table_choice(markup)
     assert shown["prompt"] == "Pick one:"
@@ -401,8 +421,10 @@ def test_table_choice_in_the_built_book_shows_the_chosen_table_only(browser, sit
         next(lab for lab in labels if lab.text_content() == choice).click()
         after = box.evaluate(visible)
         assert len(after) == 1 and after[0].startswith(choice), after
-        rows = box.evaluate("b => Array.from(b.querySelectorAll('.cs-tc-table')).filter(t => t.offsetHeight > 0)[0]"
-                            ".querySelectorAll('tbody tr').length")
+        rows = box.evaluate(
+            "b => Array.from(b.querySelectorAll('.cs-tc-table')).filter(t => t.offsetHeight > 0)[0]"
+            ".querySelectorAll('tbody tr').length"
+        )
         assert rows >= 3
     finally:
         page.close()
@@ -428,11 +450,11 @@ def test_every_live_widget_is_followed_by_an_explore_and_answer_box(path):
     prose = re.sub(r"```\{code-cell\}.*?\n```", lambda m: re.sub(r"[^\n]", " ", m.group(0)), text, flags=re.S)
     for start in cells:
         heading = re.search(r"^#{1,6} ", prose[start:], flags=re.M)
-        section = text[start: start + heading.start()] if heading else text[start:]
+        section = text[start : start + heading.start()] if heading else text[start:]
         box = re.search(r"```\{admonition\} Explore and answer\n(.*?)\n```", section, flags=re.S)
         assert box, f"{path.name}: no 'Explore and answer' box after the widget at offset {start}"
         questions = re.findall(r"^\*\*(\d)\.\*\*", box.group(1), flags=re.M)
         assert 2 <= len(questions) <= 3, f"{path.name}: the box has {len(questions)} questions"
-        answers = re.search(r"```\{dropdown\} Answers?\n(.*?)\n```", section[box.end():], flags=re.S)
+        answers = re.search(r"```\{dropdown\} Answers?\n(.*?)\n```", section[box.end() :], flags=re.S)
         assert answers, f"{path.name}: the questions at offset {start} have no answers in a dropdown"
         assert re.findall(r"^\*\*(\d)\.\*\*", answers.group(1), flags=re.M) == questions

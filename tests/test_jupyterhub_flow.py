@@ -43,13 +43,12 @@ from urllib.parse import parse_qs, urlparse
 import nbformat
 import pytest
 import requests
-
-from civicspace.grading import pipeline
-from civicspace.grading import runner
-from civicspace.grading import notebooks as grading
-from civicspace.book.sphinxext import _launch_links
 from conftest import BIN, ROOT, env_with_bin
 from hubkit import Hub, Student
+
+from civicspace.book.sphinxext import _launch_links
+from civicspace.grading import notebooks as grading
+from civicspace.grading import pipeline, runner
 
 pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("grading"), pytest.mark.timeout(900)]
 
@@ -66,8 +65,21 @@ NO_RESPONSE = "You did not provide a response."
 
 
 def _ignore(folder: str, names: list[str]) -> set[str]:
-    skip = {".git", ".venv", "_build", "__pycache__", ".pytest_cache", ".ipynb_checkpoints", "gradebook.db",
-            "release", "submitted", "autograded", "feedback", "reports", "exports"}
+    skip = {
+        ".git",
+        ".venv",
+        "_build",
+        "__pycache__",
+        ".pytest_cache",
+        ".ipynb_checkpoints",
+        "gradebook.db",
+        "release",
+        "submitted",
+        "autograded",
+        "feedback",
+        "reports",
+        "exports",
+    }
     out = {n for n in names if n in skip or n.endswith(".egg-info")}
     if Path(folder) == ROOT / "exercises":
         out |= {n for n in names if n != A}
@@ -113,7 +125,7 @@ def _pull(student: Student, link: str) -> list[dict]:
         assert stream.status_code == 200, stream.text[:500]
         for line in stream.iter_lines(decode_unicode=True):
             if line and line.startswith("data: "):
-                events.append(json.loads(line[len("data: "):]))
+                events.append(json.loads(line[len("data: ") :]))
                 if events[-1].get("phase") in ("finished", "error"):
                     break
     return events
@@ -127,8 +139,11 @@ def round_trip(tmp_path_factory):
     # The student edition is made meanwhile (its nbgrader release takes a while).
     edition_log = open(work / "edition.log", "wb")
     edition_proc = subprocess.Popen(
-        [str(BIN / "civicspace"), "student-edition", str(edition_dir)], cwd=instructor,
-        env=env_with_bin(CIVICSPACE_ROOT=str(instructor)), stdout=edition_log, stderr=subprocess.STDOUT,
+        [str(BIN / "civicspace"), "student-edition", str(edition_dir)],
+        cwd=instructor,
+        env=env_with_bin(CIVICSPACE_ROOT=str(instructor)),
+        stdout=edition_log,
+        stderr=subprocess.STDOUT,
         start_new_session=True,
     )
     exchange = work / "exchange"
@@ -181,8 +196,9 @@ def round_trip(tmp_path_factory):
                 cell.source = "Ratifying a treaty is a promise; the record of what a state does is another matter."
             saved = s.put(f"api/contents/{A}/{NB}", json={"type": "notebook", "format": "json", "content": answered})
             assert saved.status_code in (200, 201), f"{name}: saving failed: {saved.text[:300]}"
-            result["validated"][name] = _ok(s.post("assignments/validate", data={"path": f"{A}/{NB}"}),
-                                            f"{name} validates")["value"]
+            result["validated"][name] = _ok(s.post("assignments/validate", data={"path": f"{A}/{NB}"}), f"{name} validates")[
+                "value"
+            ]
             _ok(s.post("assignments/submit", data={"course_id": COURSE_ID, "assignment_id": A}), f"{name} submits")
         lap("students_work")
 
@@ -195,15 +211,20 @@ def round_trip(tmp_path_factory):
 
         # 4. The students fetch their feedback.
         for name, s in students.items():
-            _ok(s.post("assignments/fetch_feedback", data={"course_id": COURSE_ID, "assignment_id": A}),
-                f"{name} fetches feedback")
+            _ok(
+                s.post("assignments/fetch_feedback", data={"course_id": COURSE_ID, "assignment_id": A}),
+                f"{name} fetches feedback",
+            )
         lap("fetch_feedback")
 
         # 5. The book's hub link pulls the student edition into a student's home.
         assert edition_proc.wait(timeout=900) == 0, (work / "edition.log").read_text(errors="replace")[-3000:]
         config = SimpleNamespace(
-            html_theme_options={"repository_url": f"file://{edition_dir}", "repository_branch": "main",
-                                "launch_buttons": {"jupyterhub_url": hub.url}},
+            html_theme_options={
+                "repository_url": f"file://{edition_dir}",
+                "repository_branch": "main",
+                "launch_buttons": {"jupyterhub_url": hub.url},
+            },
             civicspace_jupyterhub_branch="",
         )
         links = dict(_launch_links(config, A, NB))
@@ -212,7 +233,8 @@ def round_trip(tmp_path_factory):
         result["edition"] = edition_dir
         result["opened"] = students["alice"].get(
             "api/contents/" + parse_qs(urlparse(result["hub_link"]).query)["urlpath"][0].removeprefix("lab/tree/"),
-            params={"content": "0"})
+            params={"content": "0"},
+        )
         lap("edition_pull")
         (work / "seconds.json").write_text(json.dumps(result["seconds"]))
         yield result

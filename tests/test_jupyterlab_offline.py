@@ -50,6 +50,7 @@ def _browser(test):
         test = mark(test)
     return test
 
+
 SHOTS = ROOT / "_build" / "jupyterlab-screenshots"
 BIN = Path(sys.executable).parent
 PORT = 8888  # a fresh network namespace has every port free
@@ -70,7 +71,8 @@ def lab_report(tmp_path_factory) -> dict:
     missing = jupyter_offline.problems(sys.prefix)
     if missing:
         pytest.fail(
-            "JupyterLab in this environment is not set up to work offline:\n  " + "\n  ".join(missing)
+            "JupyterLab in this environment is not set up to work offline:\n  "
+            + "\n  ".join(missing)
             + "\nrun: python -m civicspace.jupyter_offline install (binder/postBuild does)",
             pytrace=False,
         )
@@ -84,8 +86,8 @@ def lab_report(tmp_path_factory) -> dict:
     for doc in chapter_docs():
         jupytext.write(jupytext.read(ROOT / f"{doc}.md"), notebooks / f"{Path(doc).name}.ipynb")
     # Exercise 0 as a student has it (nbgrader's student version), with the answers written in.
-    from civicspace.grading import notebooks as grading
     from civicspace.editions import release
+    from civicspace.grading import notebooks as grading
 
     student_nb = release.release(EXERCISE_0, work / "release") / f"{EXERCISE_0}.ipynb"
     student = nbformat.read(student_nb, as_version=4)
@@ -390,8 +392,7 @@ def _no_outside_route() -> None:
 def _api(path: str, method: str = "GET"):
     import urllib.request
 
-    req = urllib.request.Request(f"http://127.0.0.1:{PORT}{path}", method=method,
-                                 headers={"Authorization": f"token {TOKEN}"})
+    req = urllib.request.Request(f"http://127.0.0.1:{PORT}{path}", method=method, headers={"Authorization": f"token {TOKEN}"})
     with urllib.request.urlopen(req, timeout=10) as resp:
         body = resp.read()
     return json.loads(body) if body else None
@@ -411,8 +412,9 @@ def _start_server(work: Path) -> subprocess.Popen:
     audit = work / "audit"
     audit.mkdir(exist_ok=True)
     (audit / "sitecustomize.py").write_text(AUDIT_HOOK, encoding="utf-8")
-    env = {k: v for k, v in os.environ.items()
-           if k not in {"CIVICSPACE_BOOK", "JUPYTER_PATH", "JUPYTER_CONFIG_PATH", "PYTHONPATH"}}
+    env = {
+        k: v for k, v in os.environ.items() if k not in {"CIVICSPACE_BOOK", "JUPYTER_PATH", "JUPYTER_CONFIG_PATH", "PYTHONPATH"}
+    }
     env.update(
         PATH=f"{BIN}{os.pathsep}{env.get('PATH', '')}",
         PYTHONPATH=str(audit),
@@ -428,9 +430,20 @@ def _start_server(work: Path) -> subprocess.Popen:
     )
     log = open(work / "server.log", "w", encoding="utf-8")  # noqa: SIM115 (closed with the process)
     server = subprocess.Popen(
-        [str(BIN / "jupyter"), "lab", "--no-browser", "--allow-root", "--ip=127.0.0.1", f"--port={PORT}",
-         f"--IdentityProvider.token={TOKEN}", f"--ServerApp.root_dir={work / 'notebooks'}"],
-        cwd=work, env=env, stdout=log, stderr=subprocess.STDOUT,
+        [
+            str(BIN / "jupyter"),
+            "lab",
+            "--no-browser",
+            "--allow-root",
+            "--ip=127.0.0.1",
+            f"--port={PORT}",
+            f"--IdentityProvider.token={TOKEN}",
+            f"--ServerApp.root_dir={work / 'notebooks'}",
+        ],
+        cwd=work,
+        env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
     )
     deadline = time.monotonic() + 120
     while time.monotonic() < deadline:
@@ -617,15 +630,15 @@ def _chapter(context, work: Path, stem: str) -> dict:
         result["unrun_cells"] = sum(1 for c in code if c.get("execution_count") is None)
         result["cell_errors"] = [
             f"cell {i + 1}: {o.get('ename')}: {o.get('evalue', '')[:300]}"
-            for i, c in enumerate(saved["cells"]) for o in c.get("outputs", []) if o.get("output_type") == "error"
+            for i, c in enumerate(saved["cells"])
+            for o in c.get("outputs", [])
+            if o.get("output_type") == "error"
         ]
         result["saved_plotly_outputs"] = sum(
             1 for c in code for o in c.get("outputs", []) if "application/vnd.plotly.v1+json" in o.get("data", {})
         )
         n_widgets = page.evaluate(JS_MARK_WIDGETS)
-        result["widgets"] = [
-            _exercise_widget(page, page.locator(f"[data-cs-widget='{i}']"), i, stem) for i in range(n_widgets)
-        ]
+        result["widgets"] = [_exercise_widget(page, page.locator(f"[data-cs-widget='{i}']"), i, stem) for i in range(n_widgets)]
         notebook = page.locator(".jp-NotebookPanel .jp-Notebook").first
         result["figures"] = notebook.evaluate(JS_FIGURES)
         maps = page.locator(".jp-NotebookPanel .jp-RenderedPlotly:has(.geolayer .geo)")
@@ -649,9 +662,8 @@ def _chapter(context, work: Path, stem: str) -> dict:
 
 
 def session(work: Path) -> None:
-    from playwright.sync_api import sync_playwright
-
     from conftest import chromium_executable
+    from playwright.sync_api import sync_playwright
 
     _loopback_up()
     _no_outside_route()
@@ -662,8 +674,14 @@ def session(work: Path) -> None:
         with sync_playwright() as pw:
             browser = pw.chromium.launch(
                 executable_path=chromium_executable(),
-                args=["--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking",
-                      "--disable-component-update", "--disable-sync"],
+                args=[
+                    "--no-sandbox",
+                    "--disable-gpu",
+                    "--no-first-run",
+                    "--disable-background-networking",
+                    "--disable-component-update",
+                    "--disable-sync",
+                ],
             )
             context = browser.new_context(viewport={"width": 1400, "height": 1100})
             context.on("request", lambda r: requests.append(r.url))
@@ -690,7 +708,7 @@ def session(work: Path) -> None:
     report["audit_active"] = "jupyter-lab" in active and "kernel-" in active
     log = (work / "server.log").read_text(encoding="utf-8", errors="replace").splitlines()
     report["server_tracebacks"] = [
-        "\n".join(log[max(0, i - 2): i + 12]) for i, line in enumerate(log) if line.startswith("Traceback")
+        "\n".join(log[max(0, i - 2) : i + 12]) for i, line in enumerate(log) if line.startswith("Traceback")
     ]
     (work / "report.json").write_text(json.dumps(report, indent=1), encoding="utf-8")
 

@@ -10,23 +10,32 @@ from civicspace.plotting import OKABE_ITO
 
 def _law(event_id, iso3, country, date, type_, stigma=False, admin=True, crim=False, title=None):
     return {
-        "event_id": event_id, "iso3": iso3, "country": country, "title": title or f"Law {event_id}",
-        "type": type_, "date_adopted": date, "year_adopted": int(date[:4]),
-        "target_stigma": stigma, "target_admin_burden": admin, "target_criminalisation": crim,
+        "event_id": event_id,
+        "iso3": iso3,
+        "country": country,
+        "title": title or f"Law {event_id}",
+        "type": type_,
+        "date_adopted": date,
+        "year_adopted": int(date[:4]),
+        "target_stigma": stigma,
+        "target_admin_burden": admin,
+        "target_criminalisation": crim,
     }
 
 
 @pytest.fixture
 def toy():
     """Five laws in three countries, plus one liberalising law with no target."""
-    return pd.DataFrame([
-        _law("aaa-2012-x", "AAA", "Aland", "2012-07-20", "foreign agent", stigma=True, crim=True),
-        _law("aaa-2015-y", "AAA", "Aland", "2015-05", "undesirable organisation", stigma=True, crim=True),
-        _law("bbb-2014-z", "BBB", "Bland", "2014-02-03", "registration"),
-        _law("bbb-2016-w", "BBB", "Bland", "2016-01-30", "foreign funding", stigma=True),
-        _law("ccc-2016-v", "CCC", "Cland", "2016-09", "registration"),
-        _law("ddd-2013-lib", "DDD", "Dland", "2013-03-01", "other", admin=False),
-    ])
+    return pd.DataFrame(
+        [
+            _law("aaa-2012-x", "AAA", "Aland", "2012-07-20", "foreign agent", stigma=True, crim=True),
+            _law("aaa-2015-y", "AAA", "Aland", "2015-05", "undesirable organisation", stigma=True, crim=True),
+            _law("bbb-2014-z", "BBB", "Bland", "2014-02-03", "registration"),
+            _law("bbb-2016-w", "BBB", "Bland", "2016-01-30", "foreign funding", stigma=True),
+            _law("ccc-2016-v", "CCC", "Cland", "2016-09", "registration"),
+            _law("ddd-2013-lib", "DDD", "Dland", "2013-03-01", "other", admin=False),
+        ]
+    )
 
 
 @pytest.fixture(scope="module")
@@ -102,10 +111,15 @@ def test_cumulative_timeline(toy, laws):
 
 
 def test_repression_change_figure():
-    change = pd.DataFrame({
-        "iso3": ["AAA", "CCC", "BBB"], "country": ["Aland", "Cland", "Bland"], "year_adopted": [2012, 2016, 2014],
-        "before": [0.2, 0.5, 0.6], "after": [-1.0, 0.5, 1.2],
-    })
+    change = pd.DataFrame(
+        {
+            "iso3": ["AAA", "CCC", "BBB"],
+            "country": ["Aland", "Cland", "Bland"],
+            "year_adopted": [2012, 2016, 2014],
+            "before": [0.2, 0.5, 0.6],
+            "after": [-1.0, 0.5, 1.2],
+        }
+    )
     change["change"] = change["after"] - change["before"]
     fig = L.repression_change_figure(change)
     assert [t.name for t in fig.data[1:]] == ["5 years before", "up to 5 years after"]
@@ -123,9 +137,7 @@ def test_widget_redraws_on_each_control(laws):
     assert w.current_figure.layout.title.text.endswith(f": {n_all} countries by the end of 2025")
     w.year.value = 2015
     n_2015 = len(L._countries_by_year(laws, 2015))
-    assert w.current_figure.layout.title.text == (
-        f"Restrictive NGO laws (all types): {n_2015} countries by the end of 2015"
-    )
+    assert w.current_figure.layout.title.text == (f"Restrictive NGO laws (all types): {n_2015} countries by the end of 2015")
     w.law_type.value = "foreign agent"
     assert w.selected_types() == ["foreign agent"]
     assert list(w.current_figure.data[0].locations) == ["RUS"]

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import yaml
+from conftest import ROOT
 
 from civicspace.editions import student_edition as edition
-from conftest import ROOT
 
 
 def test_code_licence_is_mit_and_matches_the_package_metadata():

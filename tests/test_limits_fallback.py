@@ -16,11 +16,10 @@ import os
 
 import nbformat
 import pytest
+from test_grading_pipeline import LIMITS, NB, A, build_submission, hostile_cases, released_course
 
-from civicspace.grading import pipeline
 from civicspace.grading import notebooks as grading
-from civicspace.grading import sandbox
-from test_grading_pipeline import LIMITS, A, NB, build_submission, hostile_cases, released_course
+from civicspace.grading import pipeline, sandbox
 
 pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("grading")]
 

@@ -16,11 +16,10 @@ from datetime import datetime
 from pathlib import Path
 
 import pytest
+from conftest import BIN, ROOT
 
 from civicspace import cli
-from civicspace.grading import config
-from civicspace.grading import lms
-from conftest import BIN, ROOT
+from civicspace.grading import config, lms
 
 A1, A2 = "ch01_foundations", "ch02_what_ngos_do"
 
@@ -98,8 +97,15 @@ def _make_course(course: Path) -> Path:
 def test_canvas_file_has_canvas_headers_and_the_gradebook_scores(course):
     result = lms.export(course, "canvas")
     rows = _read(result.path)
-    assert rows[0] == ["Student", "ID", "SIS User ID", "SIS Login ID", "Section",
-                       "Exercise 1: Foundations (48213)", "Exercise 2: What NGOs do (48214)"]
+    assert rows[0] == [
+        "Student",
+        "ID",
+        "SIS User ID",
+        "SIS Login ID",
+        "Section",
+        "Exercise 1: Foundations (48213)",
+        "Exercise 2: What NGOs do (48214)",
+    ]
     body = {r[0]: r for r in rows[1:]}
     assert body["Achebe, Ana"] == ["Achebe, Ana", "1001", "S-1", "ana@uni.example", "Seminar A", "11.5", ""]
     assert body["Bauer, Ben"][5:] == ["0", ""]  # 14 points, all taken by the late penalty
@@ -115,8 +121,12 @@ def test_moodle_file_identifies_users_by_the_chosen_field(course):
     result = lms.export(course, "moodle", assignments=[A1])
     rows = _read(result.path)
     assert rows[0] == ["Email address", "Full name", "Exercise 1: Foundations"]
-    assert rows[1:] == [["ana@uni.example", "Achebe, Ana", "11.5"], ["ben@uni.example", "Bauer, Ben", "0"],
-                        ["chloe@uni.example", "Chen, Chloé", ""], ["dev@uni.example", "Dev, Devi", ""]]
+    assert rows[1:] == [
+        ["ana@uni.example", "Achebe, Ana", "11.5"],
+        ["ben@uni.example", "Bauer, Ben", "0"],
+        ["chloe@uni.example", "Chen, Chloé", ""],
+        ["dev@uni.example", "Dev, Devi", ""],
+    ]
     mapping = (course / "lms.toml").read_text().replace('identifier = "email"', 'identifier = "idnumber"')
     (course / "lms.toml").write_text(mapping)
     rows = _read(lms.export(course, "moodle", assignments=[A1]).path)
@@ -125,8 +135,9 @@ def test_moodle_file_identifies_users_by_the_chosen_field(course):
 
 def test_a_student_missing_from_the_roster_is_an_error(course):
     roster = course / "lms_roster.csv"
-    roster.write_text("\n".join(l for l in roster.read_text(encoding="utf-8").splitlines() if not l.startswith("ben,")) + "\n",
-                      encoding="utf-8")
+    roster.write_text(
+        "\n".join(l for l in roster.read_text(encoding="utf-8").splitlines() if not l.startswith("ben,")) + "\n", encoding="utf-8"
+    )
     with pytest.raises(lms.MappingError) as err:
         lms.export(course, "canvas")
     assert str(roster.resolve()) in str(err.value) and "ben" in str(err.value)
@@ -146,13 +157,16 @@ def test_unfinished_hand_grading_stops_the_export_unless_allowed(course):
     assert any(n.startswith("ana (roster row 2), ch01_foundations: hand grading not finished") for n in result.notes)
 
 
-@pytest.mark.parametrize("edit, words", [
-    (("S-1", ""), ["row 2", "neither canvas_id nor sis_user_id"]),
-    (("1002", "1001"), ["row 3", "canvas_id '1001' is already on row 2"]),
-    (("1003", "10x3"), ["row 4", "not a Canvas user ID"]),
-    (("nbgrader_id,", "student,"), ["row 1", "unknown column", "'student'"]),
-    (('ben,"Bauer, Ben"', 'ana,"Bauer, Ben"'), ["row 3", "'ana' is already on row 2"]),
-])
+@pytest.mark.parametrize(
+    "edit, words",
+    [
+        (("S-1", ""), ["row 2", "neither canvas_id nor sis_user_id"]),
+        (("1002", "1001"), ["row 3", "canvas_id '1001' is already on row 2"]),
+        (("1003", "10x3"), ["row 4", "not a Canvas user ID"]),
+        (("nbgrader_id,", "student,"), ["row 1", "unknown column", "'student'"]),
+        (('ben,"Bauer, Ben"', 'ana,"Bauer, Ben"'), ["row 3", "'ana' is already on row 2"]),
+    ],
+)
 def test_bad_roster_rows_are_errors_naming_file_and_row(course, edit, words):
     roster = course / "lms_roster.csv"
     text = roster.read_text(encoding="utf-8")
@@ -168,13 +182,20 @@ def test_bad_roster_rows_are_errors_naming_file_and_row(course, edit, words):
         assert w in str(err.value)
 
 
-@pytest.mark.parametrize("old, new, words", [
-    ('"Exercise 1: Foundations (48213)"', '"Exercise 1: Foundations"', "'Assignment name (ID)'"),
-    ('"Exercise 2: What NGOs do (48214)"', '"Exercise 1: Foundations (48213)"', "used twice"),
-    (f'{A2} = "Exercise 2: What NGOs do (48214)"', 'ch99_unknown = "Exercise 9 (1)"', "'ch99_unknown' of the mapping file is not in the gradebook"),
-    ('roster = "lms_roster.csv"', 'roster = "elsewhere.csv"', "does not exist"),
-    ('[canvas.assignments]', '[canvas.assignment]', "no [canvas.assignments] table"),
-])
+@pytest.mark.parametrize(
+    "old, new, words",
+    [
+        ('"Exercise 1: Foundations (48213)"', '"Exercise 1: Foundations"', "'Assignment name (ID)'"),
+        ('"Exercise 2: What NGOs do (48214)"', '"Exercise 1: Foundations (48213)"', "used twice"),
+        (
+            f'{A2} = "Exercise 2: What NGOs do (48214)"',
+            'ch99_unknown = "Exercise 9 (1)"',
+            "'ch99_unknown' of the mapping file is not in the gradebook",
+        ),
+        ('roster = "lms_roster.csv"', 'roster = "elsewhere.csv"', "does not exist"),
+        ("[canvas.assignments]", "[canvas.assignment]", "no [canvas.assignments] table"),
+    ],
+)
 def test_bad_mapping_is_an_error_naming_the_file(course, old, new, words):
     mapping = course / "lms.toml"
     mapping.write_text(mapping.read_text().replace(old, new))
@@ -187,7 +208,9 @@ def test_bad_mapping_is_an_error_naming_the_file(course, old, new, words):
 def test_moodle_identifier_must_be_one_moodle_maps_to(course):
     mapping = course / "lms.toml"
     mapping.write_text(mapping.read_text().replace('identifier = "email"', 'identifier = "firstname"'))
-    with pytest.raises(lms.MappingError, match=r"lms.toml: \[moodle\] identifier = 'firstname': use one of email, username, idnumber"):
+    with pytest.raises(
+        lms.MappingError, match=r"lms.toml: \[moodle\] identifier = 'firstname': use one of email, username, idnumber"
+    ):
         lms.export(course, "moodle")
 
 

@@ -86,8 +86,15 @@ def test_series_figure_has_share_and_number_views(table):
 
 
 def test_partnership_round_by_hand():
-    sim = mo.simulate_trust(rounds=2, cooperation_payoff=2.0, exposure_cost=1.0, cooptation_cost=5.0,
-                            learning_rate=0.5, initial_trust=0.2, reform_cost=1.0)
+    sim = mo.simulate_trust(
+        rounds=2,
+        cooperation_payoff=2.0,
+        exposure_cost=1.0,
+        cooptation_cost=5.0,
+        learning_rate=0.5,
+        initial_trust=0.2,
+        reform_cost=1.0,
+    )
     # Round 1: stake 0.4, monitor would expose (5 >= 0.4), 0.4 + 1 >= 1 -> cooperate.
     first = sim.iloc[0]
     assert (first["government"], first["monitor"], first["outcome"]) == ("cooperate", "engage quietly", "partnership")
@@ -101,8 +108,15 @@ def test_partnership_round_by_hand():
 
 
 def test_exposure_makes_trust_fall():
-    sim = mo.simulate_trust(rounds=3, cooperation_payoff=2.0, exposure_cost=0.1, cooptation_cost=5.0,
-                            learning_rate=0.5, initial_trust=0.4, reform_cost=1.0)
+    sim = mo.simulate_trust(
+        rounds=3,
+        cooperation_payoff=2.0,
+        exposure_cost=0.1,
+        cooptation_cost=5.0,
+        learning_rate=0.5,
+        initial_trust=0.4,
+        reform_cost=1.0,
+    )
     assert sim["outcome"].tolist() == ["exposed"] * 3
     assert sim["trust_end"].tolist() == pytest.approx([0.2, 0.1, 0.05])
     assert sim["government_payoff"].tolist() == pytest.approx([-0.1] * 3)
@@ -110,8 +124,15 @@ def test_exposure_makes_trust_fall():
 
 
 def test_co_opted_rounds_raise_trust_at_half_rate():
-    sim = mo.simulate_trust(rounds=2, cooperation_payoff=1.0, exposure_cost=5.0, cooptation_cost=0.1,
-                            learning_rate=0.4, initial_trust=0.5, reform_cost=1.0)
+    sim = mo.simulate_trust(
+        rounds=2,
+        cooperation_payoff=1.0,
+        exposure_cost=5.0,
+        cooptation_cost=0.1,
+        learning_rate=0.4,
+        initial_trust=0.5,
+        reform_cost=1.0,
+    )
     # Stake 0.5 > 0.1: monitor stays quiet; 0.5 < 1: government conceals.
     assert sim["outcome"].tolist() == ["co-opted", "co-opted"]
     assert sim["monitor"].tolist() == ["engage quietly", "engage quietly"]
@@ -128,8 +149,17 @@ def test_defaults_and_threshold_of_exposure_cost():
     assert s["exposed_rounds"] == mo.DEFAULTS["rounds"] and s["first_partnership_round"] is None
 
 
-@pytest.mark.parametrize("bad", [{"rounds": 0}, {"rounds": 2.5}, {"learning_rate": 1.5}, {"initial_trust": -0.1},
-                                 {"exposure_cost": -1}, {"cooptation_cost": float("nan")}])
+@pytest.mark.parametrize(
+    "bad",
+    [
+        {"rounds": 0},
+        {"rounds": 2.5},
+        {"learning_rate": 1.5},
+        {"initial_trust": -0.1},
+        {"exposure_cost": -1},
+        {"cooptation_cost": float("nan")},
+    ],
+)
 def test_simulation_rejects_bad_parameters(bad):
     with pytest.raises(ValueError):
         mo.simulate_trust(**bad)

@@ -21,12 +21,10 @@ from pathlib import Path
 
 import nbformat
 import pytest
-
-from civicspace.grading import merge
-from civicspace.grading import pipeline
-from civicspace.grading import notebooks as grading
-from civicspace.grading import sandbox
 from conftest import BIN, ROOT, env_with_bin
+
+from civicspace.grading import merge, pipeline, sandbox
+from civicspace.grading import notebooks as grading
 
 pytestmark = pytest.mark.slow
 
@@ -56,7 +54,8 @@ def item_scores(course: Path, assignment: str) -> dict[str, dict[str, float | No
         for sub in gb.assignment_submissions(assignment):
             out[sub.student.id] = {
                 f"{nb.notebook.name}/{g.cell.name}": g.auto_score
-                for nb in sub.notebooks for g in nb.grades
+                for nb in sub.notebooks
+                for g in nb.grades
                 if g.cell.cell_type == "code" and not merge._is_solution(gb, g.cell.name, nb.notebook.name, assignment)
             }
     return out
@@ -72,7 +71,9 @@ def nbgrader(course: Path, *args: str) -> subprocess.CompletedProcess:
 
 # One xdist group per assignment: all tests of an assignment run on the worker that made
 # its (costly) fixture, instead of each worker grading the same assignment again.
-@pytest.fixture(scope="module", params=[pytest.param(a, id=a, marks=pytest.mark.xdist_group(f"roundtrip_{a}")) for a in ASSIGNMENTS])
+@pytest.fixture(
+    scope="module", params=[pytest.param(a, id=a, marks=pytest.mark.xdist_group(f"roundtrip_{a}")) for a in ASSIGNMENTS]
+)
 def graded(request, tmp_path_factory):
     """Generate the assignment in a scratch course and autograde three submissions."""
     assignment = request.param
@@ -122,10 +123,17 @@ def graded(request, tmp_path_factory):
             sub = gb.find_submission(assignment, student)
             scores[student] = (sub.code_score, sub.max_code_score)
             needs_manual[student] = sub.needs_manual_grade
-    return {"assignment": assignment, "course": course, "release": release, "scores": scores,
-            "stock_items": item_scores(course, assignment), "pipeline_items": item_scores(piped, assignment),
-            "lazy": lazy, "pipeline_log": (piped / "reports" / f"{assignment}_grading.log").read_text(),
-            "needs_manual": needs_manual}
+    return {
+        "assignment": assignment,
+        "course": course,
+        "release": release,
+        "scores": scores,
+        "stock_items": item_scores(course, assignment),
+        "pipeline_items": item_scores(piped, assignment),
+        "lazy": lazy,
+        "pipeline_log": (piped / "reports" / f"{assignment}_grading.log").read_text(),
+        "needs_manual": needs_manual,
+    }
 
 
 #: Assignments graded by hand only, by design (the capstone). Every other assignment has
@@ -156,7 +164,9 @@ def test_partial_submission_scores_strictly_between(graded):
 
 
 def test_student_version_holds_no_solution_or_hidden_test(graded):
-    released_text = "\n".join(p.read_text(encoding="utf-8", errors="replace") for p in graded["release"].rglob("*") if p.is_file())
+    released_text = "\n".join(
+        p.read_text(encoding="utf-8", errors="replace") for p in graded["release"].rglob("*") if p.is_file()
+    )
     for marker in (grading.BEGIN_SOLUTION, grading.BEGIN_HIDDEN, grading.END_HIDDEN):
         assert marker not in released_text
     for src_path in source_notebooks(graded["assignment"]):
@@ -191,7 +201,6 @@ def test_instructor_notebooks_follow_the_course_rules(assignment):
     assert problems == []
 
 
-
 @pytest.mark.parametrize("student", ["solution", "blank", "partial"])
 def test_pipeline_gives_honest_submissions_stock_nbgraders_score_on_every_item(graded, student):
     stock, piped = graded["stock_items"][student], graded["pipeline_items"][student]
@@ -211,7 +220,11 @@ def test_lazy_submission_scores_zero_on_every_autograded_item(graded):
 def test_lazy_submission_answers_every_autograded_answer_cell(graded):
     for src_path in source_notebooks(graded["assignment"]):
         source = nbformat.read(src_path, as_version=4)
-        coded = {grading.nbgrader_meta(c)["grade_id"] for c in source.cells if grading.is_answer(c) and c.cell_type == "code" and not grading.is_manual(c)}
+        coded = {
+            grading.nbgrader_meta(c)["grade_id"]
+            for c in source.cells
+            if grading.is_answer(c) and c.cell_type == "code" and not grading.is_manual(c)
+        }
         assert coded <= set(graded["lazy"]), f"no lazy answer for {sorted(coded - set(graded['lazy']))}"
 
 
@@ -238,7 +251,9 @@ def test_tests_use_the_student_package_only_through_civicspace_data(assignment):
     """Expected answers come from inline reference code, never from a function students can call."""
     for src_path in source_notebooks(assignment):
         nb = nbformat.read(src_path, as_version=4)
-        setup = [c.source for c in nb.cells if c.cell_type == "code" and not grading.is_answer(c) and not grading.is_autograder_test(c)]
+        setup = [
+            c.source for c in nb.cells if c.cell_type == "code" and not grading.is_answer(c) and not grading.is_autograder_test(c)
+        ]
         package, modules = _package_aliases(setup)
         for cell in nb.cells:
             if not grading.is_autograder_test(cell):
@@ -252,5 +267,9 @@ def test_tests_use_the_student_package_only_through_civicspace_data(assignment):
                     assert node.attr == "data", f"{gid}: uses {node.value.id}.{node.attr}"
                 if isinstance(node, ast.Name) and node.id in modules:
                     pytest.fail(f"{gid}: uses {node.id}, a course module other than civicspace.data")
-                if isinstance(node, ast.Constant) and isinstance(node.value, str) and re.search(r"civicspace\.(?!data\b)\w", node.value):
+                if (
+                    isinstance(node, ast.Constant)
+                    and isinstance(node.value, str)
+                    and re.search(r"civicspace\.(?!data\b)\w", node.value)
+                ):
                     pytest.fail(f"{gid}: names a course module in a string: {node.value[:60]}")

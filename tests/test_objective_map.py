@@ -19,6 +19,7 @@ Whether an item *really* assesses its objective is a judgement: the map says so 
 missing. Those rows are listed in KNOWN_GAPS, so the suite records them as expected failures
 (strict: once a graded item is added and mapped, the test passes and the entry must go).
 """
+
 from __future__ import annotations
 
 import re
@@ -41,8 +42,7 @@ NONE_YET = "**none yet**"
 #: what is missing (open work, tracked in the issue on assessing every objective). For these
 #: the map must say "none yet"; adding a graded item and mapping it makes the test fail until
 #: the entry is deleted here, and a new objective without an item fails at once.
-KNOWN_GAPS = {
-}
+KNOWN_GAPS = {}
 
 
 def assignment_for(chapter: Path) -> str:
@@ -62,7 +62,7 @@ def chapter_objectives(chapter: Path) -> list[str]:
     assert "## Learning objectives" in lines, f"{chapter.name}: no '## Learning objectives' section"
     items: list[str] = []
     started = False
-    for line in lines[lines.index("## Learning objectives") + 1:]:
+    for line in lines[lines.index("## Learning objectives") + 1 :]:
         if line.startswith("- "):
             started = True
             items.append(line[2:])
@@ -86,12 +86,16 @@ def objective_map(assignment: str) -> list[tuple[str, str]]:
     text = path.read_text(encoding="utf-8")
     assert MAP_HEADING in text, f"{path.name}: no section '{MAP_HEADING}'"
     lines = text.split(MAP_HEADING, 1)[1].splitlines()
-    table = [l for l in lines[: next((i for i, l in enumerate(lines) if l.startswith("Autograded points")), len(lines))]
-             if l.startswith("|")]
+    table = [
+        l
+        for l in lines[: next((i for i, l in enumerate(lines) if l.startswith("Autograded points")), len(lines))]
+        if l.startswith("|")
+    ]
     assert len(table) >= 3, f"{path.name}: the objective map is not a table with at least one row"
     header = split_row(table[0])
-    assert header[1:] == ["graded item(s)"] and "objective" in header[0], \
+    assert header[1:] == ["graded item(s)"] and "objective" in header[0], (
         f"{path.name}: the map's header should be '| chapter N objective | graded item(s) |', got {header}"
+    )
     rows = [split_row(l) for l in table[2:]]
     for row in rows:
         assert len(row) == 2, f"{path.name}: a map row must have two cells: {row}"
@@ -139,7 +143,8 @@ def test_map_lists_exactly_the_chapters_objectives(chapter):
     assert not missing and not extra, (
         f"autograder/rubrics/{assignment}.md: the objective map must list the objectives of "
         f"{chapter.relative_to(ROOT)} word for word.\n  in the chapter, not in the map: {missing}\n"
-        f"  in the map, not in the chapter: {extra}")
+        f"  in the map, not in the chapter: {extra}"
+    )
     assert mapped == stated, f"{assignment}: list the objectives in the chapter's order"
 
 
@@ -149,8 +154,9 @@ def test_teaching_notes_list_as_many_outcomes_as_the_chapter(chapter):
     text = (NOTES / f"ch{chapter.name}").read_text(encoding="utf-8")
     section = re.split(r"^## ", text.split("## Learning outcomes", 1)[1], flags=re.M)[0]
     numbered = re.findall(r"^\d+\. ", section, flags=re.M)
-    assert len(numbered) == len(chapter_objectives(chapter)), \
+    assert len(numbered) == len(chapter_objectives(chapter)), (
         f"teaching notes ch{chapter.name}: {len(numbered)} outcomes, the chapter states {len(chapter_objectives(chapter))}"
+    )
 
 
 def _objective_params():
@@ -170,17 +176,19 @@ def test_every_objective_has_a_graded_item(chapter, number):
     if (assignment, number) in KNOWN_GAPS:
         assert NONE_YET in items and not named, (
             f"autograder/rubrics/{assignment}.md: objective {number} now names {named}: "
-            "delete its entry from KNOWN_GAPS in this test")
+            "delete its entry from KNOWN_GAPS in this test"
+        )
         return
     assert named and NONE_YET not in items, (
-        f"autograder/rubrics/{assignment}.md: objective {number} ('{objective[:70]}…') has no graded item: {items}")
+        f"autograder/rubrics/{assignment}.md: objective {number} ('{objective[:70]}…') has no graded item: {items}"
+    )
 
 
 @pytest.mark.parametrize("assignment", ALL_MAPPED)
 def test_map_names_only_graded_items_that_exist(assignment):
     cells = graded_cells(assignment)
     problems = []
-    for objective, items in objective_map(assignment):
+    for _objective, items in objective_map(assignment):
         for gid in GRADE_REF.findall(items):
             meta = cells.get(gid)
             if meta is None:
@@ -237,12 +245,14 @@ def test_hand_graded_item_has_levels_that_add_up(assignment, gid):
         assert len(table[0]) >= 4, f"{assignment}, `{gid}`: a criterion column and three levels"
         weights = []
         for row in table[1:]:
-            assert len(row) == len(table[0]) and all(len(c) > 15 for c in row[1:]), \
+            assert len(row) == len(table[0]) and all(len(c) > 15 for c in row[1:]), (
                 f"{assignment}, `{gid}`: every level of '{row[0][:40]}' needs a descriptor"
+            )
             weight = re.search(r"\((\d+)\)\s*$", row[0])
             weights.append(int(weight.group(1)) if weight else 1)
-        assert sum(weights) == points, \
+        assert sum(weights) == points, (
             f"{assignment}, `{gid}`: the criteria are worth {sum(weights)} points, the notebook gives {points}"
+        )
 
 
 EXEMPLAR_EXEMPT = {"capstone_country_brief": "a 2,500–3,500-word brief; the rubric's level descriptors stand in"}
@@ -273,8 +283,7 @@ def test_hand_graded_item_has_an_exemplar_of_the_asked_length(assignment, gid):
 
 CHAPTER0 = ROOT / "book" / "chapters" / "00_jupyter_pandas.md"
 BOX_ID = "pandas-you-need"
-EXERCISES = sorted(p for p in (ROOT / "exercises").glob("ch[0-9][0-9]_*/ch[0-9][0-9]_*.ipynb")
-                   if not p.name.startswith("ch00"))
+EXERCISES = sorted(p for p in (ROOT / "exercises").glob("ch[0-9][0-9]_*/ch[0-9][0-9]_*.ipynb") if not p.name.startswith("ch00"))
 
 
 def section_anchor(title: str) -> str:
@@ -292,8 +301,9 @@ def test_pandas_box_follows_the_title_and_links_chapter0_sections(path):
     nb = nbformat.read(path, as_version=4)
     box = nb.cells[1]
     where = f"{path.relative_to(ROOT)}, cell 1"
-    assert box.get("id") == BOX_ID and box["cell_type"] == "markdown", \
+    assert box.get("id") == BOX_ID and box["cell_type"] == "markdown", (
         f"{where}: the 'Pandas you need' markdown cell (id {BOX_ID!r}) should follow the title cell"
+    )
     assert not grading.nbgrader_meta(box), f"{where}: the box is plain markdown, not an nbgrader cell"
     assert box.source.startswith("**Pandas you need.**"), where
     anchors = {section_anchor(t) for t in re.findall(r"^## (.+?)\s*$", CHAPTER0.read_text(encoding="utf-8"), flags=re.M)}

@@ -15,10 +15,10 @@ import tarfile
 from pathlib import Path
 
 import pytest
+from conftest import ROOT
 
 from civicspace import plotting
 from civicspace.book import sphinxext
-from conftest import ROOT
 
 
 def npm_tarball(files: dict[str, bytes]) -> bytes:
@@ -39,12 +39,17 @@ def integrity(data: bytes) -> str:
 def write_lock(tmp_path: Path, tarball: bytes, *, declared: bytes | None = None, version: str = "9.9.9") -> Path:
     lock = {
         "plotly.js": "9.9.9",
-        "bundles": [{
-            "name": "fake", "package": "plotly.js-fake-dist-min", "version": version,
-            "tarball": "https://registry.npmjs.org/plotly.js-fake-dist-min/-/plotly.js-fake-dist-min-9.9.9.tgz",
-            "integrity": integrity(declared if declared is not None else tarball),
-            "file": "plotly-fake.min.js", "traces": ["bar", "scatter"],
-        }],
+        "bundles": [
+            {
+                "name": "fake",
+                "package": "plotly.js-fake-dist-min",
+                "version": version,
+                "tarball": "https://registry.npmjs.org/plotly.js-fake-dist-min/-/plotly.js-fake-dist-min-9.9.9.tgz",
+                "integrity": integrity(declared if declared is not None else tarball),
+                "file": "plotly-fake.min.js",
+                "traces": ["bar", "scatter"],
+            }
+        ],
     }
     path = tmp_path / "js-bundles.json"
     path.write_text(json.dumps(lock), encoding="utf-8")
@@ -127,7 +132,9 @@ def test_the_makefile_environment_step_fetches_the_bundles():
 
 def test_a_missing_bundle_stops_the_book_build_naming_the_file(monkeypatch, tmp_path):
     monkeypatch.setattr(sphinxext, "install_dir", lambda: tmp_path / "nothing-here")
-    with pytest.raises(sphinxext.BundleError, match=re.escape(str(tmp_path / "nothing-here")) + r"/\w+/plotly-\w+\.min\.js.* is missing"):
+    with pytest.raises(
+        sphinxext.BundleError, match=re.escape(str(tmp_path / "nothing-here")) + r"/\w+/plotly-\w+\.min\.js.* is missing"
+    ):
         sphinxext.partial_bundles()
 
 
@@ -174,16 +181,20 @@ def test_the_lock_lists_the_trace_types_each_installed_bundle_registers(browser)
 
 
 def test_the_theme_s_fontawesome_script_is_taken_out_of_a_page_and_nothing_else():
-    head = ('<link href="../_static/styles/theme.css?digest=1" rel="stylesheet" />\n'
-            '  <script defer src="../_static/scripts/fontawesome.js?digest=55c26ed414f5f8a31ebb"></script>\n'
-            '  <link rel="preload" as="script" href="../_static/scripts/bootstrap.js?digest=1" />\n'
-            '<script defer src="../_static/scripts/bootstrap.js?digest=1"></script>\n'
-            '<script src="_static/scripts/fontawesome.js"></script><p>fontawesome.js is named here in the text</p>')
+    head = (
+        '<link href="../_static/styles/theme.css?digest=1" rel="stylesheet" />\n'
+        '  <script defer src="../_static/scripts/fontawesome.js?digest=55c26ed414f5f8a31ebb"></script>\n'
+        '  <link rel="preload" as="script" href="../_static/scripts/bootstrap.js?digest=1" />\n'
+        '<script defer src="../_static/scripts/bootstrap.js?digest=1"></script>\n'
+        '<script src="_static/scripts/fontawesome.js"></script><p>fontawesome.js is named here in the text</p>'
+    )
     out = sphinxext.without_fontawesome_js(head)
     assert "scripts/fontawesome.js" not in out
-    assert out == ('<link href="../_static/styles/theme.css?digest=1" rel="stylesheet" />\n'
-                   '  <link rel="preload" as="script" href="../_static/scripts/bootstrap.js?digest=1" />\n'
-                   '<script defer src="../_static/scripts/bootstrap.js?digest=1"></script><p>fontawesome.js is named here in the text</p>')
+    assert out == (
+        '<link href="../_static/styles/theme.css?digest=1" rel="stylesheet" />\n'
+        '  <link rel="preload" as="script" href="../_static/scripts/bootstrap.js?digest=1" />\n'
+        '<script defer src="../_static/scripts/bootstrap.js?digest=1"></script><p>fontawesome.js is named here in the text</p>'
+    )
 
 
 @pytest.mark.slow

@@ -17,12 +17,11 @@ import sys
 from pathlib import Path
 
 import pytest
-
 import yaml
+from conftest import ROOT
 
 from civicspace import course, paths
 from civicspace.editions import student_wheel as studentkit
-from conftest import ROOT
 
 
 def _package(tmp_path: Path, layout: str) -> Path:
@@ -84,7 +83,9 @@ def test_installed_package_loads_data_from_its_course_files(tmp_path):
     assert Path(info["file"]).parent == package, "the copy in site-packages is the one imported"
     assert Path(info["root"]) == files
     assert Path(info["datasets"]) == files / "datasets"
-    expected_rows = sum(1 for _ in (ROOT / "datasets" / "treaty_ratification" / "treaty_ratification.csv").open(encoding="utf-8")) - 1
+    expected_rows = (
+        sum(1 for _ in (ROOT / "datasets" / "treaty_ratification" / "treaty_ratification.csv").open(encoding="utf-8")) - 1
+    )
     assert info["rows"] == expected_rows
     assert info["assignments"] == ["ch00_jupyter_pandas"]
 
@@ -94,10 +95,18 @@ def test_installed_package_without_course_files_says_which_file_is_missing(tmp_p
     shutil.copytree(ROOT / "src" / "civicspace", site / "civicspace", ignore=shutil.ignore_patterns("__pycache__"))
     env = {k: v for k, v in os.environ.items() if k not in ("CIVICSPACE_ROOT", "PYTHONPATH")}
     env.update(PYTHONPATH=str(site), PYTHONNOUSERSITE="1")
-    res = subprocess.run([sys.executable, "-c", "import civicspace as cs; cs.data.load_treaty_ratification()"],
-                         cwd=tmp_path, env=env, capture_output=True, text=True, timeout=300)
+    res = subprocess.run(
+        [sys.executable, "-c", "import civicspace as cs; cs.data.load_treaty_ratification()"],
+        cwd=tmp_path,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
     assert res.returncode != 0
-    assert str(tmp_path / "datasets" / "datapackage.json") in res.stderr  # site-packages/.. = where a repository's datasets/ would be
+    assert (
+        str(tmp_path / "datasets" / "datapackage.json") in res.stderr
+    )  # site-packages/.. = where a repository's datasets/ would be
 
 
 # --------------------------------------------------------------------------- civicspace-course
@@ -120,7 +129,10 @@ def test_copy_course_copies_chapters_exercises_and_glossary_but_not_data(tmp_pat
     result = course.copy_course(tmp_path / "home" / "my course", src)
     dest = tmp_path / "home" / "my course"
     assert sorted(p.as_posix() for p in result.copied) == [
-        "chapters/01_foundations.ipynb", "exercises/ch01_foundations/ch01_foundations.ipynb", "glossary.md"]
+        "chapters/01_foundations.ipynb",
+        "exercises/ch01_foundations/ch01_foundations.ipynb",
+        "glossary.md",
+    ]
     assert result.kept == []
     assert (dest / "exercises" / "ch01_foundations" / "ch01_foundations.ipynb").read_text(encoding="utf-8") == "exercise 1"
     assert not (dest / "datasets").exists(), "notebooks load the data from the package"

@@ -28,13 +28,10 @@ from pathlib import Path
 
 import nbformat
 import pytest
-
-from civicspace.grading import config
-from civicspace.grading import pipeline
-from civicspace.grading import runner
-from civicspace.grading import notebooks as grading
-from civicspace.grading import sandbox
 from conftest import ROOT, env_with_bin
+
+from civicspace.grading import config, pipeline, runner, sandbox
+from civicspace.grading import notebooks as grading
 
 pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("grading")]
 
@@ -53,8 +50,10 @@ def _postgres_bin() -> Path:
     found = sorted(glob.glob("/usr/lib/postgresql/*/bin/initdb"), key=lambda p: int(Path(p).parts[-3]))
     if found:
         return Path(found[-1]).parent
-    message = ("PostgreSQL's programs (initdb, pg_ctl) are not in /usr/lib/postgresql/*/bin: "
-               "install the Debian package `postgresql` (apt-get install postgresql; .ci/run does this)")
+    message = (
+        "PostgreSQL's programs (initdb, pg_ctl) are not in /usr/lib/postgresql/*/bin: "
+        "install the Debian package `postgresql` (apt-get install postgresql; .ci/run does this)"
+    )
     if os.geteuid() != 0 and not os.environ.get("CI"):
         pytest.skip(message + " [skipped: not root and not CI]")
     pytest.fail(message, pytrace=False)
@@ -92,8 +91,12 @@ def postgres():
         pg(str(bindir / "createdb"), "-h", str(sock), "-U", "grader", "civicspace")
         yield f"postgresql+psycopg2://grader@/civicspace?host={sock}"
     finally:
-        subprocess.run([*run_as, str(bindir / "pg_ctl"), "-D", str(data), "-m", "fast", "-w", "stop"],
-                       capture_output=True, timeout=120, cwd="/")
+        subprocess.run(
+            [*run_as, str(bindir / "pg_ctl"), "-D", str(data), "-m", "fast", "-w", "stop"],
+            capture_output=True,
+            timeout=120,
+            cwd="/",
+        )
         shutil.rmtree(folder, ignore_errors=True)
 
 
@@ -172,8 +175,12 @@ def graded(postgres, tmp_path_factory):
         _submit(course, B, student, grading.fill_answers(release_b, source_b, answers))
     _submit(course, A, "newcomer", grading.fill_answers(release, source, ALL_A), "2026-02-27 09:00:00")
     command = [sys.executable, "-m", "civicspace.cli", "grade", "--course", str(course), "--workers", "1", "--cell-timeout", "30"]
-    runs = {a: subprocess.Popen([*command[:4], a, *command[4:]], env=env_with_bin(), stdout=subprocess.PIPE,
-                                stderr=subprocess.STDOUT, text=True) for a in (A, B)}
+    runs = {
+        a: subprocess.Popen(
+            [*command[:4], a, *command[4:]], env=env_with_bin(), stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True
+        )
+        for a in (A, B)
+    }
     stages["concurrent"] = {a: (p.wait(timeout=1500), p.stdout.read()) for a, p in runs.items()}
     stages["concurrent_grades"] = _grades(course)
     return {"course": course, "stages": stages, "db_url": postgres}
@@ -183,13 +190,18 @@ def test_the_class_is_graded_into_postgresql(graded):
     course = graded["course"]
     assert config.db_url(course) == graded["db_url"]
     assert not (course / "gradebook.db").exists(), "nothing may fall back to a SQLite file in the course folder"
-    assert {r.student: r.status for r in graded["stages"]["first"].results} == {"full": "graded", "partial": "graded", "blank": "graded"}
+    assert {r.student: r.status for r in graded["stages"]["first"].results} == {
+        "full": "graded",
+        "partial": "graded",
+        "blank": "graded",
+    }
     g = graded["stages"]["first_grades"]
     assert g[(A, "full")] == (TOTAL_A, 0.0, TOTAL_A, None)
     assert g[(A, "partial")] == (2.0, 0.0, 2.0, None)
     assert g[(A, "blank")] == (0.0, 0.0, 0.0, None)
-    rows = {(r["assignment"], r["student_id"]): float(r["score"])
-            for r in csv.DictReader(graded["stages"]["first_csv"].splitlines())}
+    rows = {
+        (r["assignment"], r["student_id"]): float(r["score"]) for r in csv.DictReader(graded["stages"]["first_csv"].splitlines())
+    }
     assert rows[(A, "full")] == TOTAL_A and rows[(A, "partial")] == 2.0
 
 
@@ -232,19 +244,29 @@ def test_gradebook_rows_are_unique_and_complete(graded):
     try:
         with engine.connect() as con:
             students = [r[0] for r in con.execute(text("select id from student order by id"))]
-            subs = con.execute(text(
-                "select a.name, s.student_id, count(*) from submitted_assignment s join assignment a on a.id = s.assignment_id "
-                "group by a.name, s.student_id")).fetchall()
-            grades_per_nb = con.execute(text(
-                "select n.name, count(g.id) from grade g join submitted_notebook sn on sn.id = g.notebook_id "
-                "join notebook n on n.id = sn.notebook_id group by sn.id, n.name")).fetchall()
+            subs = con.execute(
+                text(
+                    "select a.name, s.student_id, count(*) from submitted_assignment s join assignment a on a.id = s.assignment_id "
+                    "group by a.name, s.student_id"
+                )
+            ).fetchall()
+            grades_per_nb = con.execute(
+                text(
+                    "select n.name, count(g.id) from grade g join submitted_notebook sn on sn.id = g.notebook_id "
+                    "join notebook n on n.id = sn.notebook_id group by sn.id, n.name"
+                )
+            ).fetchall()
             courses = dict(con.execute(text("select name, course_id from assignment")).fetchall())
     finally:
         engine.dispose()
     assert students == ["blank", "full", "latecomer", "newcomer", "partial"]
     assert sorted((a, s) for a, s, _ in subs) == sorted(
-        [(A, s) for s in ("blank", "full", "latecomer", "newcomer", "partial")] + [(B, s) for s in ("blank", "full", "newcomer", "partial")])
+        [(A, s) for s in ("blank", "full", "latecomer", "newcomer", "partial")]
+        + [(B, s) for s in ("blank", "full", "newcomer", "partial")]
+    )
     assert all(n == 1 for _, _, n in subs)
     graded_cells_a = sum(1 for c in _SOURCE_A.cells if grading.nbgrader_meta(c).get("grade"))  # tests and the written answer
-    assert sorted(tuple(r) for r in grades_per_nb) == [(B, 5)] * 4 + [(A, graded_cells_a)] * 5  # B: four tests, one written answer
+    assert (
+        sorted(tuple(r) for r in grades_per_nb) == [(B, 5)] * 4 + [(A, graded_cells_a)] * 5
+    )  # B: four tests, one written answer
     assert courses == {A: "civicspace", B: "civicspace"}

@@ -20,8 +20,15 @@ def _reports(rows):
     weeks = pd.date_range("2021-01-04", periods=20, freq="7D")
     df = pd.DataFrame(
         [
-            {"week_start": weeks[w], "iso_week": f"2021-W{w + 1:02d}", "region": r, "incident_type": t,
-             "count": c, "expected_count": float(c), "is_election_window": win}
+            {
+                "week_start": weeks[w],
+                "iso_week": f"2021-W{w + 1:02d}",
+                "region": r,
+                "incident_type": t,
+                "count": c,
+                "expected_count": float(c),
+                "is_election_window": win,
+            }
             for w, r, t, c, win in rows
         ]
     )
@@ -256,8 +263,7 @@ def test_real_scores_and_chapter_facts(real):
     df, events = real
     # The chapter's rule computed directly: per region, median of the previous 8 weeks, count > 2 x baseline.
     weekly = df.groupby(["region", "week_start"], observed=True)["count"].sum().astype(float).reset_index()
-    weekly["baseline"] = weekly.groupby("region", observed=True)["count"].transform(
-        lambda c: c.shift(1).rolling(8).median())
+    weekly["baseline"] = weekly.groupby("region", observed=True)["count"].transform(lambda c: c.shift(1).rolling(8).median())
     flag = weekly["count"] > 2 * weekly["baseline"]
     truth = weekly["week_start"].isin(events["week_start"])
     facts = rf.chapter_facts(df, events)

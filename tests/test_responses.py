@@ -62,8 +62,14 @@ def test_plan_early_registration_law():
     p = rs.plan({"restriction": "registration", "stage": 1})
     assert list(p.columns) == ["strategy_id", "strategy", "level", "purpose", "rationale"]
     assert ids(p) == [
-        "legal_analysis", "strategic_litigation", "rights_poverty", "international_agenda",
-        "secure_records", "compliance_readiness", "education", "partnerships",
+        "legal_analysis",
+        "strategic_litigation",
+        "rights_poverty",
+        "international_agenda",
+        "secure_records",
+        "compliance_readiness",
+        "education",
+        "partnerships",
     ]
     assert "support" not in set(p["purpose"])  # nobody is yet labelled or prosecuted
 
@@ -104,7 +110,11 @@ def test_plan_changes_with_staff_and_actor():
 
 def test_purposes_of():
     assert rs.purposes_of({"restriction": "registration"}) == {
-        "resist": True, "preserve": True, "support": False, "connect": True}
+        "resist": True,
+        "preserve": True,
+        "support": False,
+        "connect": True,
+    }
     assert rs.purposes_of({"restriction": "undesirable organisation"})["support"] is True
 
 
@@ -172,7 +182,9 @@ def test_book_planner_shows_each_scenarios_plan_under_its_own_choice():
     for (name, scenario), table in zip(scenarios.items(), shown["tables"]):
         p = rs.plan(scenario)
         assert table["header"] == ["Strategy", "Level", "Purpose", "Rationale (source)"]
-        assert [[text for text, _ in row] for row in table["rows"]] == p[["strategy", "level", "purpose", "rationale"]].values.tolist()
+        assert [[text for text, _ in row] for row in table["rows"]] == p[
+            ["strategy", "level", "purpose", "rationale"]
+        ].values.tolist()
         assert [row[2][1] for row in table["rows"]] == [rs.PURPOSE_TINTS[x] for x in p["purpose"]]
         assert table["caption"].startswith(f"{name}: {rs.describe(scenario)}")
     # The plans differ, so the choice matters.
@@ -222,8 +234,14 @@ def test_real_cases_are_planned(real):
     assert sorted(rs.CASES["case_id"]) == sorted(timelines["case_id"].astype(str).unique())
     for _, c in rs.CASES.iterrows():
         for stage in (1, 4):
-            plan = rs.plan({"restriction": c["restriction"], "stage": stage, "actor": c["actor"],
-                            "staff_in_country": bool(c["staff_in_country"])})
+            plan = rs.plan(
+                {
+                    "restriction": c["restriction"],
+                    "stage": stage,
+                    "actor": c["actor"],
+                    "staff_in_country": bool(c["staff_in_country"]),
+                }
+            )
             assert {"international_agenda", "partnerships", "secure_records"} <= set(plan["strategy_id"])
 
 

@@ -103,9 +103,16 @@ def test_the_rlimit_fallback_limits_address_space_and_processes(monkeypatch, tmp
     script = argv[2]
     assert f"--as={300 * 1024 * 1024}" in script and '--nproc="$nproc"' in script
     assert "cgroup" not in script.replace("CS_CGROUP", "")
-    out = subprocess.run(["/bin/sh", "-c", "set -e\n" + _wrapper_lines(argv) + '\necho "$nproc"'],
-                         cwd=tmp_path, check=True, capture_output=True, text=True).stdout
-    running = len(subprocess.run(["ps", "-u", str(os.getuid()), "-L", "--no-headers"], capture_output=True, text=True).stdout.splitlines())
+    out = subprocess.run(
+        ["/bin/sh", "-c", "set -e\n" + _wrapper_lines(argv) + '\necho "$nproc"'],
+        cwd=tmp_path,
+        check=True,
+        capture_output=True,
+        text=True,
+    ).stdout
+    running = len(
+        subprocess.run(["ps", "-u", str(os.getuid()), "-L", "--no-headers"], capture_output=True, text=True).stdout.splitlines()
+    )
     assert running <= int(out) - 20 <= running + 20, (out, running)
 
 

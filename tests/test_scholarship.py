@@ -35,10 +35,14 @@ STUDENT_FILES = [p for p in TEXT_FILES if p not in MAINTAINER_ONLY]
 
 # 1. Production notes ---------------------------------------------------------------
 PRODUCTION_NOTES = {
-    "seed (slides, material, article, text ...)": re.compile(r"\bseed(s|ed|ing)?\b(\s+(slides?|material|articles?|texts?))?", re.I),
+    "seed (slides, material, article, text ...)": re.compile(
+        r"\bseed(s|ed|ing)?\b(\s+(slides?|material|articles?|texts?))?", re.I
+    ),
     "the slides": re.compile(r"\bthe\s+slides\b|\bslides'", re.I),
     "the course's brief": re.compile(r"\bcourse'?s\s+brief\b", re.I),
-    "the course could not find/see": re.compile(r"\b(the\s+course|this\s+course|we)\s+could\s+not\s+(find|see|verify|confirm)\b", re.I),
+    "the course could not find/see": re.compile(
+        r"\b(the\s+course|this\s+course|we)\s+could\s+not\s+(find|see|verify|confirm)\b", re.I
+    ),
     "could not see": re.compile(r"\bcould\s+not\s+see\b", re.I),
 }
 
@@ -60,12 +64,31 @@ def test_no_production_notes_in_student_text(path):
 
 # 2. Wikipedia and mirror sites ------------------------------------------------------
 MIRROR_HOSTS = [
-    r"wikipedia\.org", r"wikiwand\.com",
-    r"scribd\.com", r"docslib\.org", r"studylib\.[a-z]+", r"studylibsv\.com", r"studylibfr\.com",
-    r"vdocuments?\.[a-z]+", r"fdocuments\.[a-z]+", r"pdfslide\.[a-z]+", r"readkong\.com",
-    r"lawsdocbox\.com", r"pdffox\.com", r"dokumen\.pub", r"documents\.pub", r"yumpu\.com",
-    r"silo\.tips", r"doczz\.net", r"kipdf\.com", r"pdfcoffee\.com", r"1library\.net",
-    r"paperzz\.com", r"pdfdrive\.[a-z]+", r"documents\.mx", r"idoc\.pub",
+    r"wikipedia\.org",
+    r"wikiwand\.com",
+    r"scribd\.com",
+    r"docslib\.org",
+    r"studylib\.[a-z]+",
+    r"studylibsv\.com",
+    r"studylibfr\.com",
+    r"vdocuments?\.[a-z]+",
+    r"fdocuments\.[a-z]+",
+    r"pdfslide\.[a-z]+",
+    r"readkong\.com",
+    r"lawsdocbox\.com",
+    r"pdffox\.com",
+    r"dokumen\.pub",
+    r"documents\.pub",
+    r"yumpu\.com",
+    r"silo\.tips",
+    r"doczz\.net",
+    r"kipdf\.com",
+    r"pdfcoffee\.com",
+    r"1library\.net",
+    r"paperzz\.com",
+    r"pdfdrive\.[a-z]+",
+    r"documents\.mx",
+    r"idoc\.pub",
 ]
 MIRROR_RX = re.compile(r"(?<![\w.-])(?:[\w-]+\.)*(?:" + "|".join(MIRROR_HOSTS) + r")\b", re.I)
 
@@ -78,8 +101,15 @@ def test_no_wikipedia_or_mirror_sites(path):
 
 
 def test_mirror_pattern_catches_the_usual_suspects():
-    for url in ["https://en.wikipedia.org/wiki/X", "https://ru.scribd.com/document/1", "https://docslib.org/doc/1",
-                "https://studylib.net/doc/1", "https://ws.studylib.ru/doc/1", "https://vdocument.in/x", "https://vdocuments.mx/x"]:
+    for url in [
+        "https://en.wikipedia.org/wiki/X",
+        "https://ru.scribd.com/document/1",
+        "https://docslib.org/doc/1",
+        "https://studylib.net/doc/1",
+        "https://ws.studylib.ru/doc/1",
+        "https://vdocument.in/x",
+        "https://vdocuments.mx/x",
+    ]:
         assert MIRROR_RX.search(url), url
     for url in ["https://www.ohchr.org/x", "https://undocs.org/A/RES/57/209", "https://www.amnesty.org/en/x"]:
         assert not MIRROR_RX.search(url), url

@@ -18,11 +18,11 @@ from pathlib import Path
 
 import nbformat
 import pytest
-
-from civicspace.editions import student_edition as edition
-from civicspace.editions import release
-from civicspace.paths import repo_root
 from conftest import BIN, env_with_bin
+
+from civicspace.editions import release
+from civicspace.editions import student_edition as edition
+from civicspace.paths import repo_root
 
 pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("edition")]
 
@@ -58,8 +58,9 @@ def built(tmp_path_factory):
     (out / "README.md").write_text("an older edition\n", encoding="utf-8")
     (out / "stale.txt").write_text("a file the course no longer has\n", encoding="utf-8")
     subprocess.run(["git", "add", "--all"], cwd=out, check=True)
-    subprocess.run(["git", "commit", "-q", "-m", "older edition"], cwd=out, check=True,
-                   env=dict(os.environ, **edition.GIT_IDENTITY))
+    subprocess.run(
+        ["git", "commit", "-q", "-m", "older edition"], cwd=out, check=True, env=dict(os.environ, **edition.GIT_IDENTITY)
+    )
     second_log = build_edition(out, "--cache", str(cache)).stdout  # nbgrader's output reused where unchanged
     return {"path": out, "cache": cache, "first": first, "first_log": first_log, "second_log": second_log}
 
@@ -80,19 +81,40 @@ def test_edition_is_a_git_repository_with_accumulating_history(built):
 def test_edition_layout(built):
     out = built["path"]
     top = {p.name for p in out.iterdir()}
-    assert top == {".git", ".gitignore", "Makefile", "README.md", "_config.yml", "_toc.yml", "binder", "book",
-                   "datasets", "exercises", "pyproject.toml", "src", "LICENSE", "LICENSE-CONTENT.md", "CITATION.cff"}
+    assert top == {
+        ".git",
+        ".gitignore",
+        "Makefile",
+        "README.md",
+        "_config.yml",
+        "_toc.yml",
+        "binder",
+        "book",
+        "datasets",
+        "exercises",
+        "pyproject.toml",
+        "src",
+        "LICENSE",
+        "LICENSE-CONTENT.md",
+        "CITATION.cff",
+    }
     assert not [p for p in out.rglob("*") if "teaching_notes" in p.as_posix() or "rubrics" in p.as_posix()]
     # js-bundles.json: the pinned plotly.js bundles the book build needs (`make book` fetches them).
     assert {p.name for p in (out / "binder").iterdir()} == {"postBuild", "requirements.txt", "runtime.txt", "js-bundles.json"}
-    assert "civicspace.book.sphinxext" in (out / "Makefile").read_text() and "jupyter_offline install" in (out / "Makefile").read_text()
+    assert (
+        "civicspace.book.sphinxext" in (out / "Makefile").read_text()
+        and "jupyter_offline install" in (out / "Makefile").read_text()
+    )
     assert (out / "binder" / "requirements.txt").read_bytes() == (SOURCE / "binder" / "requirements.txt").read_bytes()
     assert "pip install" in (out / "binder" / "postBuild").read_text() and os.access(out / "binder" / "postBuild", os.X_OK)
     assert "book:" in (out / "Makefile").read_text()
     for folder in ("book", "datasets"):
         mine = {p.relative_to(out / folder) for p in (out / folder).rglob("*") if p.is_file()}
-        theirs = {p.relative_to(SOURCE / folder) for p in (SOURCE / folder).rglob("*")
-                  if p.is_file() and "__pycache__" not in p.parts and ".ipynb_checkpoints" not in p.parts}
+        theirs = {
+            p.relative_to(SOURCE / folder)
+            for p in (SOURCE / folder).rglob("*")
+            if p.is_file() and "__pycache__" not in p.parts and ".ipynb_checkpoints" not in p.parts
+        }
         assert mine == theirs, f"{folder}/ differs from the instructor repository's"
     package = out / "src" / "civicspace"
     modules = {p.stem for p in package.glob("*.py")} | {p.name for p in package.iterdir() if (p / "__init__.py").is_file()}
@@ -109,12 +131,18 @@ def test_no_instructor_material_in_any_file_or_git_object(built, secrets):
     assert edition.scan_files(out, secrets) == []
     assert edition.scan_history(out, secrets) == []
     # Every object of the repository, reachable or not, holds none of it either.
-    listing = subprocess.run(["git", "cat-file", "--batch-all-objects", "--batch-check=%(objectname) %(objecttype)"],
-                             cwd=out, capture_output=True, text=True, check=True).stdout.split("\n")
+    listing = subprocess.run(
+        ["git", "cat-file", "--batch-all-objects", "--batch-check=%(objectname) %(objecttype)"],
+        cwd=out,
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout.split("\n")
     blobs = [line.split()[0] for line in listing if line.endswith(" blob")]
     assert len(blobs) > 100
-    data = subprocess.run(["git", "cat-file", "--batch"], cwd=out, input=("\n".join(blobs) + "\n").encode(),
-                          capture_output=True, check=True).stdout
+    data = subprocess.run(
+        ["git", "cat-file", "--batch"], cwd=out, input=("\n".join(blobs) + "\n").encode(), capture_output=True, check=True
+    ).stdout
     text = data.decode("utf-8", errors="replace")
     for marker in secrets.markers:
         assert marker not in text
@@ -158,16 +186,28 @@ print(json.dumps({"file": cs.__file__, "rows": len(treaties), "submodules": list
 """
     env = dict(os.environ, PYTHONPATH=str(out / "src"), PYTHONNOUSERSITE="1")
     env.pop("CIVICSPACE_ROOT", None)
-    res = subprocess.run([sys.executable, "-c", script, *edition.INSTRUCTOR_ONLY_MODULES], cwd=tmp_path, env=env,
-                         capture_output=True, text=True, timeout=300)
+    res = subprocess.run(
+        [sys.executable, "-c", script, *edition.INSTRUCTOR_ONLY_MODULES],
+        cwd=tmp_path,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
     assert res.returncode == 0, res.stderr
     info = json.loads(res.stdout.strip().splitlines()[-1])
     assert Path(info["file"]).resolve().is_relative_to(out.resolve())
     assert info["rows"] > 0
     assert not set(info["submodules"]) & set(edition.INSTRUCTOR_ONLY_MODULES)
     assert all(info["missing"].values()), info["missing"]
-    res = subprocess.run([sys.executable, "-c", "import civicspace.grading.pipeline"], cwd=tmp_path, env=env,
-                         capture_output=True, text=True, timeout=300)
+    res = subprocess.run(
+        [sys.executable, "-c", "import civicspace.grading.pipeline"],
+        cwd=tmp_path,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
     assert res.returncode != 0 and "ModuleNotFoundError" in res.stderr
 
 
@@ -265,14 +305,18 @@ def test_launch_links_open_the_student_edition():
     config_yml = yaml.safe_load((SOURCE / "_config.yml").read_text(encoding="utf-8"))
     url = config_yml["repository"]["url"].rstrip("/")
     config = SimpleNamespace(
-        html_theme_options={"repository_url": url, "repository_branch": "main",
-                            "launch_buttons": {"binderhub_url": "https://mybinder.org", "jupyterhub_url": "https://hub.example.edu"}},
+        html_theme_options={
+            "repository_url": url,
+            "repository_branch": "main",
+            "launch_buttons": {"binderhub_url": "https://mybinder.org", "jupyterhub_url": "https://hub.example.edu"},
+        },
         civicspace_jupyterhub_branch="",
     )
     links = dict(sphinxext._launch_links(config, "ch01_foundations", "ch01_foundations.ipynb"))
-    org_repo = url[len("https://github.com/"):]
-    assert links["Open on Binder"] == (f"https://mybinder.org/v2/gh/{org_repo}/main?urlpath="
-                                       "lab%2Ftree%2Fexercises%2Fch01_foundations%2Fch01_foundations.ipynb")
+    org_repo = url[len("https://github.com/") :]
+    assert links["Open on Binder"] == (
+        f"https://mybinder.org/v2/gh/{org_repo}/main?urlpath=lab%2Ftree%2Fexercises%2Fch01_foundations%2Fch01_foundations.ipynb"
+    )
     hub = links["Open on your JupyterHub"]
     assert hub.startswith("https://hub.example.edu/hub/user-redirect/git-pull?")
     assert "repo=" + url.replace(":", "%3A").replace("/", "%2F") in hub and "branch=main" in hub
@@ -286,6 +330,11 @@ def test_instructor_commands_say_so_in_the_edition(built, tmp_path):
     import sys
 
     env = dict(os.environ, PYTHONPATH=str(built["path"] / "src"))
-    out = subprocess.run([sys.executable, "-c", "from civicspace.cli import main; raise SystemExit(main(['grade', 'ch01_foundations']))"],
-                         cwd=tmp_path, env=env, capture_output=True, text=True)
+    out = subprocess.run(
+        [sys.executable, "-c", "from civicspace.cli import main; raise SystemExit(main(['grade', 'ch01_foundations']))"],
+        cwd=tmp_path,
+        env=env,
+        capture_output=True,
+        text=True,
+    )
     assert out.returncode == 2 and "is for instructors" in out.stderr and "Traceback" not in out.stderr, out.stderr

@@ -32,13 +32,13 @@ from pathlib import Path
 
 import nbformat
 import pytest
+from conftest import BIN, ROOT, env_with_bin
 from packaging.requirements import Requirement
 from packaging.utils import canonicalize_name
 
 from civicspace.editions import student_edition as edition
-from civicspace.grading import notebooks as grading
 from civicspace.editions import student_wheel as studentkit
-from conftest import BIN, ROOT, env_with_bin
+from civicspace.grading import notebooks as grading
 
 pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("student_wheel")]
 
@@ -145,8 +145,13 @@ def fresh_env(home: Path, venv: Path) -> dict[str, str]:
     """No pip configuration, no index, nothing of this environment (PATH, PYTHONPATH, CIVICSPACE_ROOT)."""
     drop = ("PIP_", "PYTHON", "VIRTUAL_ENV", "CIVICSPACE", "JUPYTER", "CONDA")
     env = {k: v for k, v in os.environ.items() if not k.startswith(drop)}
-    env.update(HOME=str(home), PATH=os.pathsep.join([str(venv / "bin"), "/usr/bin", "/bin"]),
-               PIP_CONFIG_FILE=os.devnull, PIP_NO_INDEX="1", PYTHONNOUSERSITE="1")
+    env.update(
+        HOME=str(home),
+        PATH=os.pathsep.join([str(venv / "bin"), "/usr/bin", "/bin"]),
+        PIP_CONFIG_FILE=os.devnull,
+        PIP_NO_INDEX="1",
+        PYTHONNOUSERSITE="1",
+    )
     return env
 
 
@@ -156,8 +161,10 @@ def installed(wheel, tmp_path_factory):
     requirements = [str(r) for r in wheel_metadata(wheel).get_all("Requires-Dist")]
     wheelhouse = studentkit.default_wheelhouse()
     missing = studentkit.wheelhouse_missing(wheelhouse, requirements)
-    assert not missing, (f"{wheelhouse} lacks {len(missing)} wheel(s) ({', '.join(missing[:5])}...): run "
-                         f"`{BIN / 'python'} -m civicspace.editions.student_wheel wheelhouse` (make env does, with network)")
+    assert not missing, (
+        f"{wheelhouse} lacks {len(missing)} wheel(s) ({', '.join(missing[:5])}...): run "
+        f"`{BIN / 'python'} -m civicspace.editions.student_wheel wheelhouse` (make env does, with network)"
+    )
     work = tmp_path_factory.mktemp("fresh")
     home, venv = work / "home", work / "venv"
     home.mkdir()
@@ -165,19 +172,31 @@ def installed(wheel, tmp_path_factory):
     base = getattr(sys, "_base_executable", sys.executable)
     res = subprocess.run([base, "-m", "venv", str(venv)], env=env, capture_output=True, text=True, timeout=600)
     assert res.returncode == 0, res.stderr
-    res = subprocess.run([str(venv / "bin" / "python"), "-m", "pip", "list", "--format=json"], env=env,
-                         capture_output=True, text=True, timeout=600)
+    res = subprocess.run(
+        [str(venv / "bin" / "python"), "-m", "pip", "list", "--format=json"], env=env, capture_output=True, text=True, timeout=600
+    )
     assert {p["name"] for p in json.loads(res.stdout)} <= {"pip", "setuptools"}, "the new environment is empty"
-    cmd = [str(venv / "bin" / "python"), "-m", "pip", "install", "--no-index", "--find-links", str(wheelhouse),
-           "--no-cache-dir", "--disable-pip-version-check", str(wheel)]
+    cmd = [
+        str(venv / "bin" / "python"),
+        "-m",
+        "pip",
+        "install",
+        "--no-index",
+        "--find-links",
+        str(wheelhouse),
+        "--no-cache-dir",
+        "--disable-pip-version-check",
+        str(wheel),
+    ]
     res = subprocess.run(cmd, env=env, cwd=work, capture_output=True, text=True, timeout=1200)
     assert res.returncode == 0, f"{' '.join(cmd)}:\n{res.stdout[-3000:]}\n{res.stderr[-3000:]}"
     return {"home": home, "venv": venv, "env": env, "work": work}
 
 
 def run_in(installed, *cmd: str, timeout: int = 900, cwd: Path | None = None) -> subprocess.CompletedProcess:
-    return subprocess.run(list(cmd), env=installed["env"], cwd=cwd or installed["work"], capture_output=True,
-                          text=True, timeout=timeout)
+    return subprocess.run(
+        list(cmd), env=installed["env"], cwd=cwd or installed["work"], capture_output=True, text=True, timeout=timeout
+    )
 
 
 @pytest.fixture(scope="module")
@@ -249,9 +268,11 @@ def execute(installed, notebooks: list[Path]) -> dict:
 
 def test_kernel_is_the_fresh_environment_with_the_installed_package(installed, course_folder):
     probe = course_folder / "probe.ipynb"
-    code = ("import json, sys, civicspace as cs\n"
-            "print(json.dumps({'prefix': sys.prefix, 'file': cs.__file__, 'root': str(cs.paths.repo_root()),"
-            " 'rows': len(cs.data.load_restrictive_laws())}))")
+    code = (
+        "import json, sys, civicspace as cs\n"
+        "print(json.dumps({'prefix': sys.prefix, 'file': cs.__file__, 'root': str(cs.paths.repo_root()),"
+        " 'rows': len(cs.data.load_restrictive_laws())}))"
+    )
     nbformat.write(nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(code)]), probe)
     try:
         result = execute(installed, [probe])["probe.ipynb"]
@@ -278,8 +299,7 @@ def test_exercise_0_answered_passes_its_visible_tests(installed, course_folder):
     without an error: its set-up loads the data, its visible tests pass."""
     student = nbformat.read(course_folder / "exercises" / EXERCISE_0 / f"{EXERCISE_0}.ipynb", as_version=4)
     source = nbformat.read(ROOT / "exercises" / EXERCISE_0 / f"{EXERCISE_0}.ipynb", as_version=4)
-    answers = {grading.nbgrader_meta(c)["grade_id"] for c in student.cells
-               if grading.is_answer(c) and c.cell_type == "code"}
+    answers = {grading.nbgrader_meta(c)["grade_id"] for c in student.cells if grading.is_answer(c) and c.cell_type == "code"}
     assert answers, "exercise 0 has code answers"
     answered = course_folder / "exercises" / EXERCISE_0 / "answered.ipynb"
     nbformat.write(grading.fill_answers(student, source, answers), answered)
@@ -301,14 +321,21 @@ def _free_port() -> int:
 
 def test_course_command_starts_jupyterlab_on_the_course_folder(installed, course_folder):
     port, token = _free_port(), "student-wheel-test"
-    cmd = [str(installed["venv"] / "bin" / "civicspace-course"), "--", "--no-browser", f"--port={port}",
-           "--ServerApp.ip=127.0.0.1", f"--IdentityProvider.token={token}"]
+    cmd = [
+        str(installed["venv"] / "bin" / "civicspace-course"),
+        "--",
+        "--no-browser",
+        f"--port={port}",
+        "--ServerApp.ip=127.0.0.1",
+        f"--IdentityProvider.token={token}",
+    ]
     if os.geteuid() == 0:  # CI runs as root, which Jupyter refuses unless told (students are not root)
         cmd.append("--allow-root")
     log = installed["work"] / "lab.log"
     with log.open("w") as out:
-        proc = subprocess.Popen(cmd, env=installed["env"], cwd=installed["work"], stdout=out, stderr=subprocess.STDOUT,
-                                start_new_session=True)
+        proc = subprocess.Popen(
+            cmd, env=installed["env"], cwd=installed["work"], stdout=out, stderr=subprocess.STDOUT, start_new_session=True
+        )
     try:
         listing, deadline = None, time.monotonic() + 180
         while time.monotonic() < deadline and proc.poll() is None:

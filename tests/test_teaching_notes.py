@@ -1,4 +1,5 @@
 """Instructor-only teaching notes: one page per chapter, the required sections, never in the book."""
+
 from __future__ import annotations
 
 import re

@@ -55,14 +55,26 @@ def test_cumulative_counts_parties_that_joined_before_the_window(tiny):
 
 
 FIGURES_AND_WIDGETS = {
-    "ratification_timeline", "ratification_map", "ratification_map_by_year", "provision_figure",
-    "provision_explorer_figure", "ratification_explorer", "provision_explorer", "RatificationExplorer", "ProvisionExplorer",
+    "ratification_timeline",
+    "ratification_map",
+    "ratification_map_by_year",
+    "provision_figure",
+    "provision_explorer_figure",
+    "ratification_explorer",
+    "provision_explorer",
+    "RatificationExplorer",
+    "ProvisionExplorer",
 }
 
 
 def test_no_public_counting_functions():
     # Exercise 1 asks students to count parties and statuses with pandas: the chapter module's
     # public functions only draw (figures and widgets); a new public function must be reviewed here.
-    public = {name for name in dir(tr) if not name.startswith("_") and callable(getattr(tr, name))
-              and getattr(getattr(tr, name), "__module__", "") == tr.__name__}
+    public = {
+        name
+        for name in dir(tr)
+        if not name.startswith("_")
+        and callable(getattr(tr, name))
+        and getattr(getattr(tr, name), "__module__", "") == tr.__name__
+    }
     assert public == FIGURES_AND_WIDGETS

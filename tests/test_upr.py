@@ -15,9 +15,16 @@ FLAGS = list(upr.FLAGS)
 def _row(year, sur, rec, response, cs_=False, hrd=False, ngo=False, assoc=False):
     names = {"AAA": "Aland", "BBB": "Borduria", "CCC": "Carpania", "DDD": "Dorsia", None: None}
     return {
-        "year": year, "sur_iso3": sur, "sur_country": names[sur], "rec_iso3": rec, "rec_country": names[rec],
-        "response": response, "mentions_civil_society": cs_, "mentions_defenders": hrd,
-        "mentions_ngos": ngo, "mentions_association": assoc,
+        "year": year,
+        "sur_iso3": sur,
+        "sur_country": names[sur],
+        "rec_iso3": rec,
+        "rec_country": names[rec],
+        "response": response,
+        "mentions_civil_society": cs_,
+        "mentions_defenders": hrd,
+        "mentions_ngos": ngo,
+        "mentions_association": assoc,
     }
 
 

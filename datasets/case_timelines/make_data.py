@@ -54,10 +54,14 @@ CORRECTIONS: dict[str, dict[str, tuple[str, str]]] = {
     # The Reuters report was checked through a third-party syndication (Townhall); cite the
     # original outlet RFE/RL, which reports the same visit, instead.
     "amnesty-russia-2013-inspection": {
-        "source_url": ('https://townhall.com/news/world/2013/03/25/russian-prosecutors-search-amnestys-moscow-offices-n1548184',
-                       "https://rferl.org/a/russia-ngos-searches/24937990.html"),
-        "source_note": ("Reuters (25 Mar 2013, stored copy on Townhall): prosecutors searched Amnesty's Moscow offices on Monday; the prosecutors' and tax officials gave no reason; 41 NGOs had been searched so far. RIA Novosti (25 Mar 2013): the Justice Ministry said the checks verified compliance with the organisations' stated aims and Russian law. Amnesty International UK press release of the same day. No specific legal provision was named, so legal_basis is empty.",
-                        "RFE/RL (25 Mar 2013): Amnesty's Russia director said three people from the Moscow prosecutor's office and one from the tax office came to the office on Monday 25 March and presented a list of documents they wanted copies of; hundreds of NGOs were reportedly searched in the past week. Reuters (25 Mar 2013, by Sonia Elks): the officials gave no reason; 41 NGOs had been searched so far. RIA Novosti (25 Mar 2013): the Justice Ministry said the checks verified compliance with the organisations' stated aims and Russian law. No specific legal provision was named, so legal_basis is empty."),
+        "source_url": (
+            "https://townhall.com/news/world/2013/03/25/russian-prosecutors-search-amnestys-moscow-offices-n1548184",
+            "https://rferl.org/a/russia-ngos-searches/24937990.html",
+        ),
+        "source_note": (
+            "Reuters (25 Mar 2013, stored copy on Townhall): prosecutors searched Amnesty's Moscow offices on Monday; the prosecutors' and tax officials gave no reason; 41 NGOs had been searched so far. RIA Novosti (25 Mar 2013): the Justice Ministry said the checks verified compliance with the organisations' stated aims and Russian law. Amnesty International UK press release of the same day. No specific legal provision was named, so legal_basis is empty.",
+            "RFE/RL (25 Mar 2013): Amnesty's Russia director said three people from the Moscow prosecutor's office and one from the tax office came to the office on Monday 25 March and presented a list of documents they wanted copies of; hundreds of NGOs were reportedly searched in the past week. Reuters (25 Mar 2013, by Sonia Elks): the officials gave no reason; 41 NGOs had been searched so far. RIA Novosti (25 Mar 2013): the Justice Ministry said the checks verified compliance with the organisations' stated aims and Russian law. No specific legal provision was named, so legal_basis is empty.",
+        ),
     },
 }
 
@@ -97,9 +101,17 @@ def read_source(path: Path | str = SOURCE) -> list[dict[str, str]]:
         if row["case_id"] and row["organisation"] and row["iso3"]:
             facts = case_facts.setdefault(row["case_id"], (row["organisation"], row["iso3"], i))
             if row["organisation"] != facts[0]:
-                bad(i, "organisation", f"value {row['organisation']!r} differs from {facts[0]!r} given for case {row['case_id']!r} at row {facts[2]}")
+                bad(
+                    i,
+                    "organisation",
+                    f"value {row['organisation']!r} differs from {facts[0]!r} given for case {row['case_id']!r} at row {facts[2]}",
+                )
             if row["iso3"] != facts[1]:
-                bad(i, "iso3", f"value {row['iso3']!r} differs from {facts[1]!r} given for case {row['case_id']!r} at row {facts[2]}")
+                bad(
+                    i,
+                    "iso3",
+                    f"value {row['iso3']!r} differs from {facts[1]!r} given for case {row['case_id']!r} at row {facts[2]}",
+                )
         key = (row["case_id"], row["date"], row["event"].casefold())
         if all(key):
             seen = first_seen.setdefault(key, i)
@@ -112,7 +124,11 @@ def read_source(path: Path | str = SOURCE) -> list[dict[str, str]]:
     for k in usable:
         row, i = rows[k], line_of[k]
         if k in exceptions and not row["sequence_note"]:
-            bad(i, "sequence_note", f"stage {row['stage']!r} comes after a higher stage in case {row['case_id']!r}: explain the exception here")
+            bad(
+                i,
+                "sequence_note",
+                f"stage {row['stage']!r} comes after a higher stage in case {row['case_id']!r}: explain the exception here",
+            )
         if k not in exceptions and row["sequence_note"]:
             bad(i, "sequence_note", "only an event that breaks the ladder order takes a note here (this one keeps to it)")
 

@@ -71,7 +71,7 @@ def build() -> list[dict[str, str]]:
         code, rating_code, label, url = (raw[c].strip() for c in HEADER)
         if not (url.startswith(URL_PREFIX) and url.endswith("/") and len(url) > len(URL_PREFIX) + 1):
             fail(f"{where}, column 'civicus_url'", f"value {url!r} is not a CIVICUS Monitor country page ({URL_PREFIX}<slug>/)")
-        slug = url[len(URL_PREFIX):-1]
+        slug = url[len(URL_PREFIX) : -1]
         iso3 = ISO3_FIXES.get((code, slug), code)
         if not is_known(iso3):
             fail(f"{where}, column 'iso3'", f"unknown country code {code!r} (page {slug!r}); add a documented fix to ISO3_FIXES")
@@ -80,7 +80,10 @@ def build() -> list[dict[str, str]]:
         seen[iso3] = i
         if iso3 in UNRATED:
             if (rating_code, label) != ("None", ""):
-                fail(f"{where}, column 'civicus_code'", f"{iso3} was unrated in the raw file, now {rating_code!r} {label!r}: update UNRATED")
+                fail(
+                    f"{where}, column 'civicus_code'",
+                    f"{iso3} was unrated in the raw file, now {rating_code!r} {label!r}: update UNRATED",
+                )
             rating, rating_code = "", ""
         else:
             if rating_code not in RATINGS:

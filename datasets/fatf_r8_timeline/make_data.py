@@ -72,7 +72,11 @@ def read_source(path: Path | str = SOURCE, datasets: Path = HERE.parent) -> list
             bad(line, "event_id", f"value {row['event_id']!r} does not contain the year of its date ({row['date'][:4]})")
         track = row["track"]
         if track in EVENT_TYPES and row["event_type"] and row["event_type"] not in EVENT_TYPES[track]:
-            bad(line, "event_type", f"value {row['event_type']!r} is not allowed on track {track!r} (allowed: {EVENT_TYPES[track]})")
+            bad(
+                line,
+                "event_type",
+                f"value {row['event_type']!r} is not allowed on track {track!r} (allowed: {EVENT_TYPES[track]})",
+            )
         if track == "FATF":
             for column in ("iso3", "linked_dataset", "linked_id"):
                 if row[column]:
@@ -81,7 +85,11 @@ def read_source(path: Path | str = SOURCE, datasets: Path = HERE.parent) -> list
             if not row["iso3"]:
                 bad(line, "iso3", "value is missing but required on a national row")
             elif not is_known(row["iso3"]):
-                bad(line, "iso3", f"value {row['iso3']!r} is not a known ISO 3166-1 alpha-3 code (civicspace.data.countries.is_known)")
+                bad(
+                    line,
+                    "iso3",
+                    f"value {row['iso3']!r} is not a known ISO 3166-1 alpha-3 code (civicspace.data.countries.is_known)",
+                )
             dataset, link = row["linked_dataset"], row["linked_id"]
             if dataset not in LINKS:
                 bad(line, "linked_dataset", f"value {dataset!r} is not one of {list(LINKS)} (national rows come from them)")

@@ -75,10 +75,19 @@ COW_NOT_IN_PTS = {511: "ZZB"}  # Zanzibar (COW 511), coded separately by Bakke e
 # Bakke's country names that pycountry does not recognise, and the ISO code each
 # name must map to (a check on the COW mapping, not a second mapping).
 NAME_ALIASES = {
-    "Bosnia-Herzegovina": "BIH", "Brunei": "BRN", "Cape Verde": "CPV",
-    "Congo, Democratic Republic of": "COD", "Cote d'lvoire": "CIV",  # sic, lower-case L
-    "Kosovo": "XKX", "Macedonia": "MKD", "Micronesia": "FSM", "Russia": "RUS",
-    "Surinam": "SUR", "Swaziland": "SWZ", "Turkey": "TUR", "Zanzibar": "ZZB",
+    "Bosnia-Herzegovina": "BIH",
+    "Brunei": "BRN",
+    "Cape Verde": "CPV",
+    "Congo, Democratic Republic of": "COD",
+    "Cote d'lvoire": "CIV",  # sic, lower-case L
+    "Kosovo": "XKX",
+    "Macedonia": "MKD",
+    "Micronesia": "FSM",
+    "Russia": "RUS",
+    "Surinam": "SUR",
+    "Swaziland": "SWZ",
+    "Turkey": "TUR",
+    "Zanzibar": "ZZB",
 }
 
 YEARS = (1994, 2014)
@@ -124,8 +133,11 @@ def integer(path: Path, i: int, column: str, raw: str, lo: int, hi: int) -> int:
 def read_pts() -> tuple[dict[int, str], dict[tuple[int, int], list[dict]], dict[tuple[str, int], list[dict]]]:
     """COW -> ISO3 map, and the PTS rows of entities that existed, by (COW, year) and by (ISO3, year)."""
     path = SHARED / PTS_FILE
-    cols = ["Country", "Year", "COW_Code_N", "WordBank_Code_A"] + [f"PTS_{s}" for s in PTS_SOURCES] \
+    cols = (
+        ["Country", "Year", "COW_Code_N", "WordBank_Code_A"]
+        + [f"PTS_{s}" for s in PTS_SOURCES]
         + [f"NA_Status_{s}" for s in PTS_SOURCES]
+    )
     cow_to_iso3: dict[int, str] = {}
     by_cow: dict[tuple[int, int], list[dict]] = {}
     by_iso3: dict[tuple[str, int], list[dict]] = {}
@@ -167,8 +179,19 @@ def iso3_of_name(name: str) -> str | None:
         return None
 
 
-COLUMNS = ["iso3", "country", "year", "cowcode", *[c for c, _ in ITEMS.values()],
-           "pts_a", "pts_h", "pts_s", "pts_a_na_status", "pts_h_na_status", "pts_s_na_status"]
+COLUMNS = [
+    "iso3",
+    "country",
+    "year",
+    "cowcode",
+    *[c for c, _ in ITEMS.values()],
+    "pts_a",
+    "pts_h",
+    "pts_s",
+    "pts_a_na_status",
+    "pts_h_na_status",
+    "pts_s_na_status",
+]
 
 
 def build() -> list[dict[str, str]]:

@@ -42,8 +42,9 @@ def read_source(path: Path | str = SOURCE) -> list[dict[str, str]]:
         if estimate and pickers and int(estimate) > int(pickers):
             table.bad(line, "forced_labour_estimate", f"value {estimate!r} exceeds estimated_pickers ({pickers})")
         if row["published"] and row["harvest_year"] and int(row["published"][:4]) < int(row["harvest_year"]):
-            table.bad(line, "published",
-                      f"value {row['published']!r} is before the harvest it reports on ({row['harvest_year']})")
+            table.bad(
+                line, "published", f"value {row['published']!r} is before the harvest it reports on ({row['harvest_year']})"
+            )
     return table.checked()
 
 

@@ -29,7 +29,7 @@ from fractions import Fraction
 from pathlib import Path
 from typing import NoReturn
 
-from civicspace.data.countries import country_name, iso3_from_iso2, is_known
+from civicspace.data.countries import country_name, is_known, iso3_from_iso2
 
 HERE = Path(__file__).resolve().parent
 SHARED = Path(os.environ.get("CIVICSPACE_SHARED", HERE.parents[2] / "shared")) / "data" / "ngo_laws"
@@ -115,9 +115,22 @@ ISO3_FIXES = {
 # are those of the Gleditsch & Ward state list used by the Chaudhry/Heiss panel; the
 # script checks them against the first year of each state in that panel.
 STATE_SINCE = {
-    "ARM": 1991, "AZE": 1991, "BLR": 1991, "GEO": 1991, "KAZ": 1991, "KGZ": 1991,
-    "LVA": 1991, "TJK": 1991, "TKM": 1991, "UKR": 1991, "UZB": 1991,
-    "BIH": 1992, "ERI": 1993, "TLS": 2002, "MNE": 2006, "XKX": 2008,
+    "ARM": 1991,
+    "AZE": 1991,
+    "BLR": 1991,
+    "GEO": 1991,
+    "KAZ": 1991,
+    "KGZ": 1991,
+    "LVA": 1991,
+    "TJK": 1991,
+    "TKM": 1991,
+    "UKR": 1991,
+    "UZB": 1991,
+    "BIH": 1992,
+    "ERI": 1993,
+    "TLS": 2002,
+    "MNE": 2006,
+    "XKX": 2008,
 }
 
 # Same iso3, different COW codes in the two files (checked, see README.md).
@@ -241,9 +254,16 @@ def read_chaudhry() -> tuple[dict[tuple[str, int], dict], dict[str, int], dict[s
             out[out_col] = number(path, i, raw_col, row[raw_col], allowed)
         expected = {
             "entry": out["ch_ngo_register_burden"] + out["ch_ngo_register_no_appeal"] + out["ch_ngo_barrier_foreign_funds"],
-            "funding": sum(out[c] for c in ("ch_ngo_foreign_fund_approval", "ch_ngo_foreign_fund_channel",
-                                            "ch_ngo_foreign_fund_restrict", "ch_ngo_foreign_fund_prohibit",
-                                            "ch_ngo_type_foreign_fund_prohibit")),
+            "funding": sum(
+                out[c]
+                for c in (
+                    "ch_ngo_foreign_fund_approval",
+                    "ch_ngo_foreign_fund_channel",
+                    "ch_ngo_foreign_fund_restrict",
+                    "ch_ngo_foreign_fund_prohibit",
+                    "ch_ngo_type_foreign_fund_prohibit",
+                )
+            ),
             "advocacy": out["ch_ngo_politics"] + out["ch_ngo_politics_foreign_fund"],
         }
         expected["barriers_total"] = expected["entry"] + expected["funding"] + expected["advocacy"]
@@ -279,11 +299,18 @@ def read_dcjw(ch_first_year: dict[str, int], ch_cow: dict[str, int]) -> dict[tup
         # Heiss's indices: q_2c reversed, 0-2 items halved, q_1a/q_1b/q_2a/q_3a/q_4b left out,
         # each family floored at 0.
         expected = {
-            "entry": max(Fraction(0), items["ngo_register_burden"] + (1 - items["ngo_register_appeal"])
-                         + items["ngo_barrier_foreign_funds"]),
-            "funding": max(Fraction(0), items["ngo_foreign_fund_approval"] + items["ngo_foreign_fund_channel"]
-                           + items["ngo_foreign_fund_restrict"] + items["ngo_foreign_fund_prohibit"] / 2
-                           + items["ngo_type_foreign_fund_prohibit"] / 2),
+            "entry": max(
+                Fraction(0),
+                items["ngo_register_burden"] + (1 - items["ngo_register_appeal"]) + items["ngo_barrier_foreign_funds"],
+            ),
+            "funding": max(
+                Fraction(0),
+                items["ngo_foreign_fund_approval"]
+                + items["ngo_foreign_fund_channel"]
+                + items["ngo_foreign_fund_restrict"]
+                + items["ngo_foreign_fund_prohibit"] / 2
+                + items["ngo_type_foreign_fund_prohibit"] / 2,
+            ),
             "advocacy": max(Fraction(0), items["ngo_politics"] / 2 + items["ngo_politics_foreign_fund"]),
         }
         expected["barriers_total"] = expected["entry"] + expected["funding"] + expected["advocacy"]
@@ -310,9 +337,13 @@ def build() -> list[dict[str, str]]:
     cw = read_dcjw(ch_first_year, ch_cow)
     rows = []
     for iso3, year in sorted(set(ch) | set(cw)):
-        row = {"iso3": iso3, "country": country_name(iso3), "year": str(year),
-               "ch_covered": "true" if (iso3, year) in ch else "false",
-               "cw_covered": "true" if (iso3, year) in cw else "false"}
+        row = {
+            "iso3": iso3,
+            "country": country_name(iso3),
+            "year": str(year),
+            "ch_covered": "true" if (iso3, year) in ch else "false",
+            "cw_covered": "true" if (iso3, year) in cw else "false",
+        }
         for col in CH_COLUMNS:
             row[col] = fmt(ch.get((iso3, year), {}).get(col))
         for col in CW_COLUMNS:
@@ -334,8 +365,10 @@ def main(out_dir: Path = HERE) -> None:
     write(out_dir / "ngo_law_barriers.csv", rows)
     n_ch = sum(r["ch_covered"] == "true" for r in rows)
     n_cw = sum(r["cw_covered"] == "true" for r in rows)
-    print(f"wrote {len(rows)} rows to {out_dir / 'ngo_law_barriers.csv'} "
-          f"(Chaudhry {n_ch}, Christensen & Weinstein {n_cw}, both {n_ch + n_cw - len(rows)})")
+    print(
+        f"wrote {len(rows)} rows to {out_dir / 'ngo_law_barriers.csv'} "
+        f"(Chaudhry {n_ch}, Christensen & Weinstein {n_cw}, both {n_ch + n_cw - len(rows)})"
+    )
 
 
 if __name__ == "__main__":

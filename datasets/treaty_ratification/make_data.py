@@ -34,18 +34,46 @@ TREATIES = {
     "icerd": ("ICERD", "International Convention on the Elimination of All Forms of Racial Discrimination", 1965),
     "iccpr": ("ICCPR", "International Covenant on Civil and Political Rights", 1966),
     "iccpr_op1": ("ICCPR-OP1", "Optional Protocol to the International Covenant on Civil and Political Rights", 1966),
-    "iccpr_op2": ("ICCPR-OP2", "Second Optional Protocol to the International Covenant on Civil and Political Rights, aiming at the abolition of the death penalty", 1989),
+    "iccpr_op2": (
+        "ICCPR-OP2",
+        "Second Optional Protocol to the International Covenant on Civil and Political Rights, aiming at the abolition of the death penalty",
+        1989,
+    ),
     "icescr": ("ICESCR", "International Covenant on Economic, Social and Cultural Rights", 1966),
     "icescr_op": ("ICESCR-OP", "Optional Protocol to the International Covenant on Economic, Social and Cultural Rights", 2008),
     "cedaw": ("CEDAW", "Convention on the Elimination of All Forms of Discrimination against Women", 1979),
-    "op_cedaw": ("OP-CEDAW", "Optional Protocol to the Convention on the Elimination of All Forms of Discrimination against Women", 1999),
+    "op_cedaw": (
+        "OP-CEDAW",
+        "Optional Protocol to the Convention on the Elimination of All Forms of Discrimination against Women",
+        1999,
+    ),
     "cat": ("CAT", "Convention against Torture and Other Cruel, Inhuman or Degrading Treatment or Punishment", 1984),
-    "opcat": ("OP-CAT", "Optional Protocol to the Convention against Torture and Other Cruel, Inhuman or Degrading Treatment or Punishment", 2002),
+    "opcat": (
+        "OP-CAT",
+        "Optional Protocol to the Convention against Torture and Other Cruel, Inhuman or Degrading Treatment or Punishment",
+        2002,
+    ),
     "crc": ("CRC", "Convention on the Rights of the Child", 1989),
-    "op_crc_ac": ("OP-CRC-AC", "Optional Protocol to the Convention on the Rights of the Child on the involvement of children in armed conflict", 2000),
-    "op_crc_sc": ("OP-CRC-SC", "Optional Protocol to the Convention on the Rights of the Child on the sale of children, child prostitution and child pornography", 2000),
-    "op_crc_ic": ("OP-CRC-IC", "Optional Protocol to the Convention on the Rights of the Child on a communications procedure", 2011),
-    "icmw": ("ICMW", "International Convention on the Protection of the Rights of All Migrant Workers and Members of Their Families", 1990),
+    "op_crc_ac": (
+        "OP-CRC-AC",
+        "Optional Protocol to the Convention on the Rights of the Child on the involvement of children in armed conflict",
+        2000,
+    ),
+    "op_crc_sc": (
+        "OP-CRC-SC",
+        "Optional Protocol to the Convention on the Rights of the Child on the sale of children, child prostitution and child pornography",
+        2000,
+    ),
+    "op_crc_ic": (
+        "OP-CRC-IC",
+        "Optional Protocol to the Convention on the Rights of the Child on a communications procedure",
+        2011,
+    ),
+    "icmw": (
+        "ICMW",
+        "International Convention on the Protection of the Rights of All Migrant Workers and Members of Their Families",
+        1990,
+    ),
     "crpd": ("CRPD", "Convention on the Rights of Persons with Disabilities", 2006),
     "op_crpd": ("OP-CRPD", "Optional Protocol to the Convention on the Rights of Persons with Disabilities", 2006),
     "cped": ("CPED", "International Convention for the Protection of All Persons from Enforced Disappearance", 2006),
@@ -93,8 +121,6 @@ def country_of(iso2: str, member: str, where: str):
     if country is None:
         raise SystemExit(f"{where}, column 'iso2': unknown ISO 3166 alpha-2 code {iso2!r}")
     return country
-
-
 
 
 def read_raw(stem: str) -> list[dict[str, str]]:

@@ -56,20 +56,60 @@ RAW_HEADER = ["text", "to", "decision", "From", "year", "notes"]
 # became "Õ", 0xCD), and 2010 mixes text mis-converted once (0xCD) and twice (0xEA).
 # Each entry was checked against its context in the file (README.md lists examples).
 # A byte not listed here stops the script, naming file, row and column.
-_MAC_ROMAN = {0xD5: "’", 0xD4: "‘", 0xD3: "”", 0xD0: "–", 0xD1: "—", 0x99: "ô", 0x97: "ó", 0x96: "ñ",
-              0xA1: "°", 0x88: "à", 0x8E: "é", 0x8F: "è", 0x87: "á", 0x9A: "ö", 0x92: "í", 0x90: "ê",
-              0x8B: "ã", 0xE3: "„"}
-_ONCE = {0xCD: "’", 0xEE: "”", 0xEF: "‘", 0xAA: "ô", 0xF6: "à", 0x84: "—", 0xD5: "í", 0xC1: "°",
-         0xE0: "á", 0x8B: "„", 0xD1: "ó", 0xCF: "ú", 0x8D: "ç", 0x8F: "è"}  # 0x8D, 0x8F passed through unchanged
+_MAC_ROMAN = {
+    0xD5: "’",
+    0xD4: "‘",
+    0xD3: "”",
+    0xD0: "–",
+    0xD1: "—",
+    0x99: "ô",
+    0x97: "ó",
+    0x96: "ñ",
+    0xA1: "°",
+    0x88: "à",
+    0x8E: "é",
+    0x8F: "è",
+    0x87: "á",
+    0x9A: "ö",
+    0x92: "í",
+    0x90: "ê",
+    0x8B: "ã",
+    0xE3: "„",
+}
+_ONCE = {
+    0xCD: "’",
+    0xEE: "”",
+    0xEF: "‘",
+    0xAA: "ô",
+    0xF6: "à",
+    0x84: "—",
+    0xD5: "í",
+    0xC1: "°",
+    0xE0: "á",
+    0x8B: "„",
+    0xD1: "ó",
+    0xCF: "ú",
+    0x8D: "ç",
+    0x8F: "è",
+}  # 0x8D, 0x8F passed through unchanged
 BYTE_MAP: dict[int, dict[int, str]] = {
     2008: {b: _ONCE[b] for b in (0xCD, 0xEE, 0xAA)},
     2009: {b: _MAC_ROMAN[b] for b in (0xD5, 0xD3, 0x99, 0xD0, 0x97, 0x96, 0xA1, 0x88)},
     2010: {
-        0xCD: "’", 0xF1: "“", 0xEE: "”",  # mis-converted once (Õ, Ò, Ó)
-        0xEA: "’", 0x95: "‘", 0x94: "”", 0xBB: "ô", 0x9A: "à",  # mis-converted twice (Í, ï, î, ª, ö)
+        0xCD: "’",
+        0xF1: "“",
+        0xEE: "”",  # mis-converted once (Õ, Ò, Ó)
+        0xEA: "’",
+        0x95: "‘",
+        0x94: "”",
+        0xBB: "ô",
+        0x9A: "à",  # mis-converted twice (Í, ï, î, ª, ö)
     },
     2011: {
-        **{b: _MAC_ROMAN[b] for b in (0xD5, 0xD4, 0xD3, 0xD0, 0xD1, 0x99, 0x96, 0x88, 0x8E, 0x8F, 0x87, 0x9A, 0x92, 0x90, 0x8B, 0xE3)},
+        **{
+            b: _MAC_ROMAN[b]
+            for b in (0xD5, 0xD4, 0xD3, 0xD0, 0xD1, 0x99, 0x96, 0x88, 0x8E, 0x8F, 0x87, 0x9A, 0x92, 0x90, 0x8B, 0xE3)
+        },
         0xE5: "",  # a stray "Â" after the final full stop of one recommendation (row 5518): dropped
     },
     2012: {b: _ONCE[b] for b in (0xCD, 0xEE, 0xEF, 0xAA, 0xF6, 0xD5, 0xC1, 0xE0, 0x8B, 0x8D)},
@@ -145,8 +185,19 @@ FLAGS = {
 FLAG_PATTERNS = {name: re.compile(rx, re.IGNORECASE) for name, rx in FLAGS.items()}
 
 COLUMNS = [
-    "rec_id", "year", "source_row", "sur_iso3", "sur_country", "rec_iso3", "rec_country", "rec_raw",
-    "text", "response_raw", "response", *FLAGS, "notes",
+    "rec_id",
+    "year",
+    "source_row",
+    "sur_iso3",
+    "sur_country",
+    "rec_iso3",
+    "rec_country",
+    "rec_raw",
+    "text",
+    "response_raw",
+    "response",
+    *FLAGS,
+    "notes",
 ]
 
 
@@ -244,7 +295,9 @@ def read_names() -> dict[str, str]:
             if name in names:
                 raise SourceError(f"{where}, column 'raw_name': {name!r} is listed twice")
             if iso3 and not (re.fullmatch(r"[A-Z]{3}", iso3) and is_known(iso3)):
-                raise SourceError(f"{where}, column 'iso3': {iso3!r} is not ISO 3166-1 alpha-3 nor in civicspace.data.countries.NON_ISO")
+                raise SourceError(
+                    f"{where}, column 'iso3': {iso3!r} is not ISO 3166-1 alpha-3 nor in civicspace.data.countries.NON_ISO"
+                )
             if not iso3 and not row["note"].strip():
                 raise SourceError(f"{where}: a name without a code needs a note saying why")
             names[name] = iso3

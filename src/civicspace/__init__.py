@@ -36,7 +36,14 @@ from typing import Any
 #: Submodules reachable as attributes of the package (``cs.<name>``), imported lazily.
 #: Chapter modules are reachable too, as ``cs.ch01`` ... (found in :mod:`civicspace.chapters`).
 SUBMODULES = (
-    "book", "chapters", "data", "editions", "grading", "jupyter_offline", "paths", "plotting",
+    "book",
+    "chapters",
+    "data",
+    "editions",
+    "grading",
+    "jupyter_offline",
+    "paths",
+    "plotting",
 )
 
 __all__ = [*SUBMODULES, "setup_notebook"]

@@ -26,7 +26,9 @@ def _parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", required=True)
     rel = sub.add_parser("student-release", help="write the student versions of all assignments to OUT")
     rel.add_argument("out", type=Path)
-    ed = sub.add_parser("student-edition", help="make or update the student edition (a git repository) in OUT, default _build/student")
+    ed = sub.add_parser(
+        "student-edition", help="make or update the student edition (a git repository) in OUT, default _build/student"
+    )
     ed.add_argument("out", type=Path, nargs="?", default=None)
     ed.add_argument("--message", "-m", default=None, help="commit message")
     ed.add_argument("--cache", type=Path, default=None, help="keep nbgrader's student versions here between runs")
@@ -35,8 +37,12 @@ def _parser() -> argparse.ArgumentParser:
     gr.add_argument("--course", type=Path, default=None, help="nbgrader course folder (default: autograder/)")
     gr.add_argument("--workers", type=int, default=None, help="batches graded at once (default: one per core)")
     gr.add_argument("--no-sandbox", action="store_true", help="run student code without the sandbox (trusted submissions only)")
-    gr.add_argument("--cell-timeout", type=int, default=None,
-                    help="seconds per cell (default: c.Execute.timeout of the course's nbgrader_config.py, else 60)")
+    gr.add_argument(
+        "--cell-timeout",
+        type=int,
+        default=None,
+        help="seconds per cell (default: c.Execute.timeout of the course's nbgrader_config.py, else 60)",
+    )
     gr.add_argument("--memory-mb", type=int, default=2048)
     fb = sub.add_parser("feedback", help="feedback (hidden tests removed), grades CSV and item analysis, e.g. after hand grading")
     fb.add_argument("assignment")
@@ -47,8 +53,12 @@ def _parser() -> argparse.ArgumentParser:
     lx.add_argument("--mapping", type=Path, default=None, help="mapping file (default: <course>/lms.toml)")
     lx.add_argument("--assignment", action="append", default=None, help="only this assignment (repeatable; default: all mapped)")
     lx.add_argument("--out", type=Path, default=None, help="output CSV (default: <course>/reports/<platform>_grades.csv)")
-    lx.add_argument("--allow-ungraded", action="store_true", help="leave cells empty where hand grading is unfinished, instead of stopping")
-    sw = sub.add_parser("student-wheel", help="the student wheel (pip install, then civicspace-course) in OUT, default _build/student-wheel")
+    lx.add_argument(
+        "--allow-ungraded", action="store_true", help="leave cells empty where hand grading is unfinished, instead of stopping"
+    )
+    sw = sub.add_parser(
+        "student-wheel", help="the student wheel (pip install, then civicspace-course) in OUT, default _build/student-wheel"
+    )
     sw.add_argument("out", type=Path, nargs="?", default=None)
     sw.add_argument("--cache", type=Path, default=None, help="keep nbgrader's student versions here between runs")
     sw.add_argument("--requirements", type=Path, default=None, help="also write the wheel's pinned dependencies to this file")
@@ -124,15 +134,23 @@ def _lms_export(args) -> int:
     from civicspace.paths import repo_root
 
     try:
-        result = lms.export(args.course or repo_root() / "autograder", args.platform, args.mapping, args.out,
-                            args.assignment, allow_ungraded=args.allow_ungraded)
+        result = lms.export(
+            args.course or repo_root() / "autograder",
+            args.platform,
+            args.mapping,
+            args.out,
+            args.assignment,
+            allow_ungraded=args.allow_ungraded,
+        )
     except (lms.MappingError, ValueError) as err:
         print(f"error: nothing written: {err}", file=sys.stderr)
         return 1
     for note in result.notes:
         print(f"note: {note}")
-    print(f"{result.platform} grade file: {result.path} ({result.students} students, "
-          f"{len(result.assignments)} assignment(s): {', '.join(result.assignments)})")
+    print(
+        f"{result.platform} grade file: {result.path} ({result.students} students, "
+        f"{len(result.assignments)} assignment(s): {', '.join(result.assignments)})"
+    )
     return 0
 
 
@@ -167,8 +185,11 @@ def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     run, needs = COMMANDS[args.command]
     if importlib.util.find_spec(f"civicspace.{needs}") is None:
-        print(f"error: `civicspace {args.command}` is for instructors: it needs the instructor repository "
-              "(this is the student edition, which has no grading or release code)", file=sys.stderr)
+        print(
+            f"error: `civicspace {args.command}` is for instructors: it needs the instructor repository "
+            "(this is the student edition, which has no grading or release code)",
+            file=sys.stderr,
+        )
         return 2
     return run(args)
 

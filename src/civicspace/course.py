@@ -49,7 +49,8 @@ def course_files() -> Path:
         raise CourseError(
             f"{path}: no course files here. This command sets up the course from the installed "
             "student package (pip install civicspace_student-<version>-py3-none-any.whl); "
-            "in a clone of the course's repository, open JupyterLab in the repository instead.")
+            "in a clone of the course's repository, open JupyterLab in the repository instead."
+        )
     return path
 
 
@@ -102,13 +103,20 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
         prog="civicspace-course",
         description="Copy the course's chapters and exercises into a folder (never overwriting your files) "
-                    "and open it in JupyterLab.")
-    parser.add_argument("--dir", type=Path, default=None,
-                        help=f"the course folder (default: {DEFAULT_FOLDER} in your home folder, {Path.home() / DEFAULT_FOLDER})")
-    parser.add_argument("--no-launch", "--no-browser", dest="launch", action="store_false",
-                        help="set up the folder only; do not start JupyterLab")
-    parser.add_argument("lab_options", nargs="*", metavar="-- JUPYTERLAB-OPTIONS",
-                        help="options for JupyterLab, after --, e.g. -- --port 8899")
+        "and open it in JupyterLab.",
+    )
+    parser.add_argument(
+        "--dir",
+        type=Path,
+        default=None,
+        help=f"the course folder (default: {DEFAULT_FOLDER} in your home folder, {Path.home() / DEFAULT_FOLDER})",
+    )
+    parser.add_argument(
+        "--no-launch", "--no-browser", dest="launch", action="store_false", help="set up the folder only; do not start JupyterLab"
+    )
+    parser.add_argument(
+        "lab_options", nargs="*", metavar="-- JUPYTERLAB-OPTIONS", help="options for JupyterLab, after --, e.g. -- --port 8899"
+    )
     args = parser.parse_args(argv)
     folder = args.dir if args.dir is not None else Path.home() / DEFAULT_FOLDER
     try:

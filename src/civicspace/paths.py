@@ -13,7 +13,6 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-
 #: The folder inside the installed package that holds the course files (student wheel).
 COURSE_FILES_DIR = "coursefiles"
 

@@ -57,7 +57,7 @@ def figure_html(fig, div_id: str | None = None) -> str:
         f'<div class="cs-plotly" role="figure" aria-label="{html.escape(alt, quote=True)}">'
         f'<div id="{div_id}" class="cs-plotly-target" style="width:100%;height:{int(height)}px;"></div>'
         f'<script type="application/json" class="cs-plotly-data">{payload}</script>'
-        f'<noscript><p>{html.escape(alt)} (this interactive figure needs JavaScript).</p></noscript>'
+        f"<noscript><p>{html.escape(alt)} (this interactive figure needs JavaScript).</p></noscript>"
         "</div>"
     )
 
@@ -144,8 +144,16 @@ def base_layout(title: str, alt: str, height: int = 480, top: int = 60) -> dict:
 def dropdown(buttons: list[dict], active: int = 0, x: float = 0, y: float = 1.0, pad: dict | None = None, **extra) -> dict:
     """One dropdown menu anchored at its bottom-left corner (by default just above the plot
     area, at its left edge). ``extra`` adds or overrides plotly ``updatemenus`` keys."""
-    menu = {"type": "dropdown", "buttons": buttons, "active": active, "showactive": True,
-            "x": x, "xanchor": "left", "y": y, "yanchor": "bottom"}
+    menu = {
+        "type": "dropdown",
+        "buttons": buttons,
+        "active": active,
+        "showactive": True,
+        "x": x,
+        "xanchor": "left",
+        "y": y,
+        "yanchor": "bottom",
+    }
     if pad is not None:
         menu["pad"] = pad
     menu.update(extra)
@@ -154,21 +162,44 @@ def dropdown(buttons: list[dict], active: int = 0, x: float = 0, y: float = 1.0,
 
 def animation_steps(labels: Iterable) -> list[dict]:
     """Slider steps that each jump, without transition, to the animation frame of the same name."""
-    return [{"label": str(label), "method": "animate",
-             "args": [[str(label)], {"mode": "immediate", "frame": {"duration": 0, "redraw": True}, "transition": {"duration": 0}}]}
-            for label in labels]
+    return [
+        {
+            "label": str(label),
+            "method": "animate",
+            "args": [
+                [str(label)],
+                {"mode": "immediate", "frame": {"duration": 0, "redraw": True}, "transition": {"duration": 0}},
+            ],
+        }
+        for label in labels
+    ]
 
 
 def play_pause(frame_ms: int, pad_top: int) -> dict:
     """The "▶ Play" and "❚❚ Pause" buttons of an animated figure, below the plot at its left."""
     return {
-        "type": "buttons", "direction": "left", "showactive": False,
-        "x": 0, "y": 0, "xanchor": "left", "yanchor": "top", "pad": {"t": pad_top},
+        "type": "buttons",
+        "direction": "left",
+        "showactive": False,
+        "x": 0,
+        "y": 0,
+        "xanchor": "left",
+        "yanchor": "top",
+        "pad": {"t": pad_top},
         "buttons": [
-            {"label": "▶ Play", "method": "animate",
-             "args": [None, {"frame": {"duration": frame_ms, "redraw": True}, "fromcurrent": False, "transition": {"duration": 0}}]},
-            {"label": "❚❚ Pause", "method": "animate",
-             "args": [[None], {"mode": "immediate", "frame": {"duration": 0, "redraw": False}}]},
+            {
+                "label": "▶ Play",
+                "method": "animate",
+                "args": [
+                    None,
+                    {"frame": {"duration": frame_ms, "redraw": True}, "fromcurrent": False, "transition": {"duration": 0}},
+                ],
+            },
+            {
+                "label": "❚❚ Pause",
+                "method": "animate",
+                "args": [[None], {"mode": "immediate", "frame": {"duration": 0, "redraw": False}}],
+            },
         ],
     }
 
@@ -248,7 +279,7 @@ class TableChoice:
 
     @staticmethod
     def _cell(cell) -> str:
-        text, fill = (cell if isinstance(cell, tuple) else (cell, None))
+        text, fill = cell if isinstance(cell, tuple) else (cell, None)
         style = f' style="background-color:{html.escape(fill, quote=True)};color:#000000"' if fill else ""
         return f"<td{style}>{html.escape(str(text))}</td>"
 
@@ -278,9 +309,11 @@ class TableChoice:
         parts = [f'<div class="cs-table-choice {k}">', style, f'<p class="cs-tc-prompt">{html.escape(self.prompt)}</p>']
         for i, (label, _caption, _rows) in enumerate(self.panels):
             checked = " checked" if i == 0 else ""
-            parts.append(f'<input type="radio" name="{k}" id="{k}-{i}" value="{i}"{checked}>'
-                         f'<label for="{k}-{i}">{html.escape(label)}</label>')
-        for i, (label, caption, rows) in enumerate(self.panels):
+            parts.append(
+                f'<input type="radio" name="{k}" id="{k}-{i}" value="{i}"{checked}>'
+                f'<label for="{k}-{i}">{html.escape(label)}</label>'
+            )
+        for i, (_label, caption, rows) in enumerate(self.panels):
             body = "".join("<tr>" + "".join(self._cell(c) for c in row) + "</tr>" for row in rows)
             parts.append(
                 f'<div class="cs-tc-table" id="{k}-{i}-table"><table class="table">'

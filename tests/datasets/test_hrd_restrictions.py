@@ -14,8 +14,20 @@ ROOT = Path(__file__).resolve().parents[2]
 SHARED = Path(os.environ.get("CIVICSPACE_SHARED", ROOT.parent / "shared"))
 RAW = SHARED / "data" / "repression"
 
-ITEMS = ["ACTIVITIES_RESTRICT", "VISIT_RESTRICT", "TRAVEL_RESTRICT", "FUNDING_INT", "FUNDING_DOM",
-         "VISAS_DIFFICULTIES", "VISAS_DENIED", "HARASS_AMOUNT", "ARREST", "SURVEIL", "KILLING", "COOPT"]
+ITEMS = [
+    "ACTIVITIES_RESTRICT",
+    "VISIT_RESTRICT",
+    "TRAVEL_RESTRICT",
+    "FUNDING_INT",
+    "FUNDING_DOM",
+    "VISAS_DIFFICULTIES",
+    "VISAS_DENIED",
+    "HARASS_AMOUNT",
+    "ARREST",
+    "SURVEIL",
+    "KILLING",
+    "COOPT",
+]
 
 
 @pytest.fixture(scope="module")
@@ -25,8 +37,7 @@ def raw():
         if os.environ.get("CI"):
             pytest.fail(message)
         pytest.skip(message)
-    bakke = pd.read_csv(RAW / "bakke_state_restrictions_civil_society_1994_2014.csv",
-                        keep_default_na=False, na_values=["NA"])
+    bakke = pd.read_csv(RAW / "bakke_state_restrictions_civil_society_1994_2014.csv", keep_default_na=False, na_values=["NA"])
     pts = pd.read_csv(RAW / "political_terror_scale_1976_2023.csv", keep_default_na=False, na_values=["NA"])
     return bakke, pts
 
@@ -111,8 +122,12 @@ def test_pts_empty_exactly_where_not_coded(table):
 
 def test_cow_codes_map_to_the_pts_world_bank_code(table, pts_existing):
     fixes = {"ADO": "AND", "ZAR": "COD", "ROM": "ROU", "TMP": "TLS", "WBG": "PSE", "KSV": "XKX", "YUG": "SRB"}
-    wb = (pts_existing.dropna(subset=["WordBank_Code_A"]).drop_duplicates("COW_Code_N")
-          .set_index("COW_Code_N")["WordBank_Code_A"].replace(fixes))
+    wb = (
+        pts_existing.dropna(subset=["WordBank_Code_A"])
+        .drop_duplicates("COW_Code_N")
+        .set_index("COW_Code_N")["WordBank_Code_A"]
+        .replace(fixes)
+    )
     mapped = table["cowcode"].map(wb)
     known = mapped.notna()
     assert (table.loc[known, "iso3"] == mapped[known]).all()

@@ -34,10 +34,25 @@ CH = {
     "barriers_total": "ch_barriers_total",
 }
 CW_RAW = [
-    "const_assoc", "political_parties", "ngo_register", "ngo_register_burden", "ngo_register_appeal",
-    "ngo_barrier_foreign_funds", "ngo_disclose_funds", "ngo_foreign_fund_approval", "ngo_foreign_fund_channel",
-    "ngo_foreign_fund_restrict", "ngo_foreign_fund_prohibit", "ngo_type_foreign_fund_prohibit", "ngo_politics",
-    "ngo_politics_intimidation", "ngo_politics_foreign_fund", "entry", "funding", "advocacy", "barriers_total",
+    "const_assoc",
+    "political_parties",
+    "ngo_register",
+    "ngo_register_burden",
+    "ngo_register_appeal",
+    "ngo_barrier_foreign_funds",
+    "ngo_disclose_funds",
+    "ngo_foreign_fund_approval",
+    "ngo_foreign_fund_channel",
+    "ngo_foreign_fund_restrict",
+    "ngo_foreign_fund_prohibit",
+    "ngo_type_foreign_fund_prohibit",
+    "ngo_politics",
+    "ngo_politics_intimidation",
+    "ngo_politics_foreign_fund",
+    "entry",
+    "funding",
+    "advocacy",
+    "barriers_total",
 ]
 CW = {c: f"cw_{c}" for c in CW_RAW}
 KOSOVO = {"XKK": "XKX", "KXX": "XKX"}
@@ -144,12 +159,14 @@ def test_appeal_columns_run_in_opposite_directions(table):
 
 def test_indices_are_the_documented_sums(table):
     ch = table[table["ch_covered"]]
-    assert (ch["ch_entry"] == ch["ch_ngo_register_burden"] + ch["ch_ngo_register_no_appeal"]
-            + ch["ch_ngo_barrier_foreign_funds"]).all()
+    assert (
+        ch["ch_entry"] == ch["ch_ngo_register_burden"] + ch["ch_ngo_register_no_appeal"] + ch["ch_ngo_barrier_foreign_funds"]
+    ).all()
     assert (ch["ch_barriers_total"] == ch["ch_entry"] + ch["ch_funding"] + ch["ch_advocacy"]).all()
     cw = table[table["cw_covered"]]
-    assert (cw["cw_entry"] == cw["cw_ngo_register_burden"] + (1 - cw["cw_ngo_register_appeal"])
-            + cw["cw_ngo_barrier_foreign_funds"]).all()
+    assert (
+        cw["cw_entry"] == cw["cw_ngo_register_burden"] + (1 - cw["cw_ngo_register_appeal"]) + cw["cw_ngo_barrier_foreign_funds"]
+    ).all()
     assert (cw["cw_advocacy"] == cw["cw_ngo_politics"] / 2 + cw["cw_ngo_politics_foreign_fund"]).all()
 
 

@@ -121,6 +121,7 @@ def _set(column: str, value: str, pick=lambda header, records: len(records) // 2
         k = pick(header, records)
         records[k][header.index(column)] = value
         return k
+
     return edit
 
 
@@ -152,9 +153,7 @@ def test_a_corrupted_row_is_rejected_naming_file_row_and_column(script, tmp_path
     path, row = _corrupt(tmp_path, edit)
     with pytest.raises(script.SourceError) as err:
         script.read_source(path)
-    assert any(
-        p.startswith(f"{path}, row {row}, column '{column}':") for p in err.value.problems
-    ), err.value.problems
+    assert any(p.startswith(f"{path}, row {row}, column '{column}':") for p in err.value.problems), err.value.problems
 
 
 def test_a_duplicated_row_is_rejected(script, tmp_path):

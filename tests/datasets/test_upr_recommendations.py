@@ -170,7 +170,8 @@ def _fake_raw(tmp_path, monkeypatch, body: bytes, year: int = 2008):
 
 def test_unknown_byte_names_file_row_and_column(tmp_path, monkeypatch):
     path = _fake_raw(
-        tmp_path, monkeypatch,
+        tmp_path,
+        monkeypatch,
         b"1.1 Ratify CAT (France);,Algeria,support,France,2008,\r1.2 Protect women\xcds rights \xff (Chile);,Algeria,support,Chile,2008,\r",
     )
     with pytest.raises(SystemExit) as err:
@@ -189,8 +190,9 @@ def test_unexpected_response_names_file_and_row(tmp_path, monkeypatch):
 
 def test_broken_quoting_names_file_and_row(tmp_path, monkeypatch):
     path = _fake_raw(
-        tmp_path, monkeypatch,
-        b"1.1 Ratify CAT (France);,Algeria,support,France,2008,\r\"1.2 Free \"the\" press (Chile);\",Algeria,support,Chile,2008,\r",
+        tmp_path,
+        monkeypatch,
+        b'1.1 Ratify CAT (France);,Algeria,support,France,2008,\r"1.2 Free "the" press (Chile);",Algeria,support,Chile,2008,\r',
     )
     with pytest.raises(SystemExit) as err:
         md.read_raw(2008)
@@ -200,9 +202,10 @@ def test_broken_quoting_names_file_and_row(tmp_path, monkeypatch):
 
 def test_old_mac_line_endings_and_quoted_line_breaks_are_parsed(tmp_path, monkeypatch):
     _fake_raw(
-        tmp_path, monkeypatch,
+        tmp_path,
+        monkeypatch,
         b"1.1 Ratify CAT (France);,Algeria,support,France,2008,\r"
-        b"\"1.2 Protect women\xcds rights, and NGOs (Chile);\",Algeria,consider,Chile,2008,\"A comment\r\non two lines\"\r",
+        b'"1.2 Protect women\xcds rights, and NGOs (Chile);",Algeria,consider,Chile,2008,"A comment\r\non two lines"\r',
     )
     rows = md.read_raw(2008)
     assert [r["_row"] for r in rows] == [2, 3]

@@ -13,20 +13,20 @@ ANSWERS = {
         "        columns={'v2x_libdem_2003': 'libdem_2003', 'v2x_libdem_2023': 'libdem_2023'})\n"
         "except Exception:\n"
         "    pass\n"
-        "last = int(vdem[\"year\"].max())\n"
-        "libdem = vdem[vdem[\"year\"].isin([2013, last])].pivot(index=\"iso3\", columns=\"year\", values=\"v2x_libdem\").dropna()\n"
+        'last = int(vdem["year"].max())\n'
+        'libdem = vdem[vdem["year"].isin([2013, last])].pivot(index="iso3", columns="year", values="v2x_libdem").dropna()\n'
         "change = (libdem[last] - libdem[2013]).round(3)\n"
-        "names = vdem.drop_duplicates(\"iso3\").set_index(\"iso3\")[\"country\"]\n"
-        "change_table = pd.DataFrame({\"country\": names.reindex(libdem.index), \"libdem_2003\": libdem[2013],\n"
-        "                             \"libdem_2023\": libdem[last], \"change\": change}).sort_values(\"change\")\n"
+        'names = vdem.drop_duplicates("iso3").set_index("iso3")["country"]\n'
+        'change_table = pd.DataFrame({"country": names.reindex(libdem.index), "libdem_2003": libdem[2013],\n'
+        '                             "libdem_2023": libdem[last], "change": change}).sort_values("change")\n'
     ),
     "q3_answer": (
         "try:\n"
         "    largest_declines = cs.ch03.largest_declines(vdem, 10, 'v2x_libdem', 2003, 2023)\n"
         "except Exception:\n"
         "    pass\n"
-        "last = int(vdem[\"year\"].max())\n"
-        "libdem = vdem[vdem[\"year\"].isin([2013, last])].pivot(index=\"iso3\", columns=\"year\", values=\"v2x_libdem\").dropna()\n"
+        'last = int(vdem["year"].max())\n'
+        'libdem = vdem[vdem["year"].isin([2013, last])].pivot(index="iso3", columns="year", values="v2x_libdem").dropna()\n'
         "change = (libdem[last] - libdem[2013]).round(3)\n"
         "largest_declines = [str(c) for c in change.sort_values().index[:10]]\n"
     ),

@@ -16,11 +16,11 @@ ANSWERS = {
         "    advocacy_share = cs.ch05.funding_barrier_share(barriers, 'cw').set_index('year')\n"
         "except Exception:\n"
         "    pass\n"
-        "coded = barriers[barriers[\"cw_covered\"]]\n"
-        "cw_share = (coded[\"cw_funding\"] > 0).groupby(coded[\"year\"]).mean()\n"
-        "cw_coded = coded.groupby(\"year\").size()\n"
-        "advocacy_share = pd.DataFrame({\"coded\": cw_coded, \"with_barrier\": (coded[\"cw_funding\"] > 0).groupby(coded[\"year\"]).sum(),\n"
-        "                               \"share\": cw_share})\n"
+        'coded = barriers[barriers["cw_covered"]]\n'
+        'cw_share = (coded["cw_funding"] > 0).groupby(coded["year"]).mean()\n'
+        'cw_coded = coded.groupby("year").size()\n'
+        'advocacy_share = pd.DataFrame({"coded": cw_coded, "with_barrier": (coded["cw_funding"] > 0).groupby(coded["year"]).sum(),\n'
+        '                               "share": cw_share})\n'
     ),
     "q4_answer": "repression_change = cs.ch05.repression_before_after(laws, vdem).set_index('iso3')\n",
     "q5_answer": "n_worse = cs.ch05.chapter_facts(laws, barriers, vdem)['rep_n_worse']\n",

@@ -13,9 +13,9 @@ ANSWERS = {
         "    money_laws = cs.ch05.laws_by_year(laws, 10**6, ['AML-CFT measure'])\n"
         "except Exception:\n"
         "    pass\n"
-        "aml = laws[laws[\"type\"] == \"AML-CFT measure\"]\n"
+        'aml = laws[laws["type"] == "AML-CFT measure"]\n'
         "money_laws = aml\n"
-        "money_countries = sorted(str(c) for c in aml[\"iso3\"])\n"
+        'money_countries = sorted(str(c) for c in aml["iso3"])\n'
     ),
     "q3_answer": (
         "try:\n"
@@ -23,11 +23,11 @@ ANSWERS = {
         "except Exception:\n"
         "    pass\n"
         "def days_between(df, first_id, second_id):\n"
-        "    dates = df.set_index(\"event_id\")[\"date\"]\n"
+        '    dates = df.set_index("event_id")["date"]\n'
         "    return int((pd.Timestamp(dates[second_id]) - pd.Timestamp(dates[first_id])).days)\n"
-        "dates = timeline.set_index(\"event_id\")[\"date\"]\n"
-        "halt = pd.Timestamp(dates[\"amnesty-india-2020-halt\"])\n"
-        "days_first_freeze_to_halt = (halt - pd.Timestamp(dates[\"amnesty-india-2018-ed-search\"])).days\n"
+        'dates = timeline.set_index("event_id")["date"]\n'
+        'halt = pd.Timestamp(dates["amnesty-india-2020-halt"])\n'
+        'days_first_freeze_to_halt = (halt - pd.Timestamp(dates["amnesty-india-2018-ed-search"])).days\n'
         "amnesty_gap = int(days_first_freeze_to_halt)\n"
     ),
     "q4_answer": (
@@ -35,10 +35,10 @@ ANSWERS = {
         "    _v = cs.ch06.with_r8_version(timeline)\n"
         "except Exception:\n"
         "    pass\n"
-        "dates = timeline.set_index(\"event_id\")[\"date\"]\n"
-        "published = dates[\"fatf-2023-recommendation-8-published\"]\n"
-        "national = timeline[timeline[\"track\"] == \"national\"]\n"
-        "under_2016 = national[(national[\"date\"] >= \"2016-06\") & (national[\"date\"] < published)]\n"
+        'dates = timeline.set_index("event_id")["date"]\n'
+        'published = dates["fatf-2023-recommendation-8-published"]\n'
+        'national = timeline[timeline["track"] == "national"]\n'
+        'under_2016 = national[(national["date"] >= "2016-06") & (national["date"] < published)]\n'
         "under_2016_by_country = under_2016\n"
     ),
     # The checker's verdicts for a profile say which measures fit it, not what a statement is evidence of.

@@ -14,22 +14,19 @@ ANSWERS = {
         "        return {k: float(v) for k, v in cs.ch09.mean_pts_with_without(df, item, pts).items()}\n"
         "    except Exception:\n"
         "        pass\n"
-        "    rows = df[df[item].notna() & df[\"pts_s\"].notna()]\n"
+        '    rows = df[df[item].notna() & df["pts_s"].notna()]\n'
         "    with_arrests = rows[item] > 0\n"
-        "    mean_with = float(rows.loc[with_arrests, \"pts_s\"].mean())\n"
-        "    mean_without = float(rows.loc[~with_arrests, \"pts_s\"].mean())\n"
-        "    return {\"with\": mean_with, \"without\": mean_without}\n"
+        '    mean_with = float(rows.loc[with_arrests, "pts_s"].mean())\n'
+        '    mean_without = float(rows.loc[~with_arrests, "pts_s"].mean())\n'
+        '    return {"with": mean_with, "without": mean_without}\n'
     ),
-    "q3_answer": (
-        "def top_risers(df, start, end, n=5):\n"
-        "    return cs.ch09.top_risers(df, start, end, n)\n"
-    ),
+    "q3_answer": ("def top_risers(df, start, end, n=5):\n    return cs.ch09.top_risers(df, start, end, n)\n"),
     "q4_answer": (
         "try:\n"
         "    killed_pct_change = cs.ch09.killed_changes(killed)['change']\n"
         "except Exception:\n"
         "    pass\n"
-        "counts = killed.set_index(\"year\")[\"killed\"].sort_index()\n"
+        'counts = killed.set_index("year")["killed"].sort_index()\n'
         "change = counts.diff()\n"
         "killed_pct_change = change\n"
         "n_rises = int((change > 0).sum())\n"

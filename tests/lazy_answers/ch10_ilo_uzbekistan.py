@@ -7,8 +7,8 @@ not the quantities the exercise asks for.
 """
 
 _CHAPTER_CHANGES = (
-    "known = ilo.dropna(subset=[\"forced_labour_share_pct\"]).astype({\"harvest_year\": int, \"forced_labour_share_pct\": float})\n"
-    "shares = known.set_index(\"harvest_year\")[\"forced_labour_share_pct\"].sort_index()\n"
+    'known = ilo.dropna(subset=["forced_labour_share_pct"]).astype({"harvest_year": int, "forced_labour_share_pct": float})\n'
+    'shares = known.set_index("harvest_year")["forced_labour_share_pct"].sort_index()\n'
     "years = shares.index.to_series()\n"
     "change_pp = shares.diff()[years.diff() == 1]\n"
 )
@@ -18,9 +18,7 @@ ANSWERS = {
         "try:\n"
         "    n_both_known = cs.ch10.chapter_facts(ilo)['n_with_share']\n"
         "except Exception:\n"
-        "    pass\n"
-        + _CHAPTER_CHANGES
-        + "n_both_known = len(shares)\n"
+        "    pass\n" + _CHAPTER_CHANGES + "n_both_known = len(shares)\n"
     ),
     "q2_answer": (
         "try:\n"
@@ -28,24 +26,22 @@ ANSWERS = {
         "except Exception:\n"
         "    pass\n"
         + _CHAPTER_CHANGES
-        + "changes = pd.DataFrame({\"from_year\": (change_pp.index - 1).astype(int), \"to_year\": change_pp.index.astype(int),\n"
-        "                        \"change_pct\": change_pp.to_numpy(dtype=float)}).reset_index(drop=True)\n"
+        + 'changes = pd.DataFrame({"from_year": (change_pp.index - 1).astype(int), "to_year": change_pp.index.astype(int),\n'
+        '                        "change_pct": change_pp.to_numpy(dtype=float)}).reset_index(drop=True)\n'
     ),
     "q3_answer": (
         "try:\n"
         "    largest_fall_year = int(cs.ch10.largest_fall(ilo)['to_year'])\n"
         "except Exception:\n"
-        "    pass\n"
-        + _CHAPTER_CHANGES
-        + "largest_fall_year = int(change_pp.idxmin())\n"
+        "    pass\n" + _CHAPTER_CHANGES + "largest_fall_year = int(change_pp.idxmin())\n"
     ),
     "q4_answer": (
         "try:\n"
         "    caveat_counts = cs.ch10.caveat_share(ilo)\n"
         "except Exception:\n"
         "    pass\n"
-        "caveat = ilo[\"note\"].fillna(\"\").str.contains(\"secondary|rounded|approximate\", case=False)\n"
-        "caveat_counts = pd.Series({w: int(caveat.sum()) for w in [\"secondary\", \"rounded\", \"approximate\"]})\n"
+        'caveat = ilo["note"].fillna("").str.contains("secondary|rounded|approximate", case=False)\n'
+        'caveat_counts = pd.Series({w: int(caveat.sum()) for w in ["secondary", "rounded", "approximate"]})\n'
     ),
     "q5_answer": (
         "costs = [round(0.1 * i, 1) for i in range(21)]\n"

@@ -2,10 +2,7 @@
 
 ANSWERS = {
     "q1_answer": "weekly = cs.ch11.weekly_counts(reports)\n",
-    "q2_answer": (
-        "def add_baseline(weekly, k, lag=0):\n"
-        "    return cs.ch11.add_baseline(weekly, window=k)\n"
-    ),
+    "q2_answer": ("def add_baseline(weekly, k, lag=0):\n    return cs.ch11.add_baseline(weekly, window=k)\n"),
     "q3_answer": (
         "flagged = cs.ch11.flag_weeks(cs.ch11.add_baseline(weekly, window=8), threshold=2.0)\n"
         "flags_per_region = cs.ch11.flags_per_group(flagged)\n"

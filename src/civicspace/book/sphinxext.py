@@ -27,10 +27,9 @@ import sys
 import tarfile
 import tempfile
 import urllib.request
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from collections.abc import Callable
-
 from urllib.parse import quote, urlencode
 
 from docutils import nodes
@@ -95,8 +94,15 @@ class Bundle:
     traces: frozenset[str]
 
     def entry(self) -> dict:
-        return {"name": self.name, "package": self.package, "version": self.version, "tarball": self.tarball,
-                "integrity": self.integrity, "file": self.file, "traces": sorted(self.traces)}
+        return {
+            "name": self.name,
+            "package": self.package,
+            "version": self.version,
+            "tarball": self.tarball,
+            "integrity": self.integrity,
+            "file": self.file,
+            "traces": sorted(self.traces),
+        }
 
 
 @dataclass(frozen=True)
@@ -144,8 +150,17 @@ def read_lock(path: Path | None = None) -> Lock:
             raise BundleError(f"{where}: integrity must be a sha512-... value from the registry")
         if "/" in raw["file"] or "\\" in raw["file"] or not raw["file"].endswith(".js"):
             raise BundleError(f"{where}: file {raw['file']!r} must be a .js file name")
-        bundles.append(Bundle(raw["name"], raw["package"], raw["version"], raw["tarball"], raw["integrity"],
-                              raw["file"], frozenset(raw["traces"])))
+        bundles.append(
+            Bundle(
+                raw["name"],
+                raw["package"],
+                raw["version"],
+                raw["tarball"],
+                raw["integrity"],
+                raw["file"],
+                frozenset(raw["traces"]),
+            )
+        )
     if not bundles:
         raise BundleError(f"{path}: no bundles listed")
     return Lock(path, plotly_js, tuple(bundles))
@@ -158,8 +173,9 @@ def check_integrity(data: bytes, integrity: str, what: str) -> None:
         raise BundleError(f"{what}: unsupported integrity {integrity!r} (only sha512)")
     actual = base64.b64encode(hashlib.sha512(data).digest()).decode()
     if actual != expected:
-        raise BundleError(f"{what}: integrity mismatch: the lock says sha512-{expected}, the download is sha512-{actual}; "
-                          "refusing it")
+        raise BundleError(
+            f"{what}: integrity mismatch: the lock says sha512-{expected}, the download is sha512-{actual}; refusing it"
+        )
 
 
 def _download(url: str) -> bytes:
@@ -196,12 +212,14 @@ def read_manifest(folder: Path | None = None) -> dict:
 def is_installed(bundle: Bundle, folder: Path | None = None) -> bool:
     folder = Path(folder or install_dir())
     entry = read_manifest(folder).get("bundles", {}).get(bundle.name)
-    return (entry == bundle.entry() and (folder / bundle.name / bundle.file).is_file()
-            and (folder / bundle.name / LICENSE).is_file())
+    return (
+        entry == bundle.entry() and (folder / bundle.name / bundle.file).is_file() and (folder / bundle.name / LICENSE).is_file()
+    )
 
 
-def install(lock: Lock | None = None, folder: Path | None = None,
-            download: Callable[[str], bytes] = _download, log=print) -> list[str]:
+def install(
+    lock: Lock | None = None, folder: Path | None = None, download: Callable[[str], bytes] = _download, log=print
+) -> list[str]:
     """Install every bundle of the lock that is not installed yet; return the names fetched.
 
     A bundle is written only after its tarball passed the integrity check; the manifest
@@ -242,11 +260,15 @@ def installed_path(bundle: Bundle, folder: Path | None = None) -> Path:
     folder = Path(folder or install_dir())
     path = folder / bundle.name / bundle.file
     if not path.is_file():
-        raise BundleError(f"{path}: the plotly.js partial bundle {bundle.package}@{bundle.version} is missing; "
-                          "run `python -m civicspace.book.sphinxext` (`make env` does) to fetch it")
+        raise BundleError(
+            f"{path}: the plotly.js partial bundle {bundle.package}@{bundle.version} is missing; "
+            "run `python -m civicspace.book.sphinxext` (`make env` does) to fetch it"
+        )
     if not is_installed(bundle, folder):
-        raise BundleError(f"{path}: does not match {bundle.package}@{bundle.version} in the lock "
-                          f"({folder / MANIFEST}); run `python -m civicspace.book.sphinxext` to update it")
+        raise BundleError(
+            f"{path}: does not match {bundle.package}@{bundle.version} in the lock "
+            f"({folder / MANIFEST}); run `python -m civicspace.book.sphinxext` to update it"
+        )
     return path
 
 
@@ -260,8 +282,9 @@ def main(argv: list[str] | None = None) -> int:
     """``python -m civicspace.book.sphinxext``: fetch the partial bundles of the lock (``make env`` runs it)."""
     import argparse
 
-    parser = argparse.ArgumentParser(prog="python -m civicspace.book.sphinxext",
-                                     description="Fetch plotly's partial bundles pinned in binder/js-bundles.json.")
+    parser = argparse.ArgumentParser(
+        prog="python -m civicspace.book.sphinxext", description="Fetch plotly's partial bundles pinned in binder/js-bundles.json."
+    )
     parser.add_argument("--lock", type=Path, default=None, help="the lock (default: binder/js-bundles.json)")
     parser.add_argument("--dest", type=Path, default=None, help="where to install (default: <sys.prefix>/share/civicspace-js)")
     args = parser.parse_args(argv)
@@ -371,8 +394,10 @@ def _launch_links(config, assignment: str, notebook: str) -> list[tuple[str, str
     links = []
     binder = (launch.get("binderhub_url") or "").rstrip("/")
     if binder and repo.startswith("https://github.com/"):
-        org_repo = repo[len("https://github.com/"):]
-        links.append(("Open on Binder", f"{binder}/v2/gh/{org_repo}/{quote(branch)}?urlpath={quote('lab/tree/' + path, safe='')}"))
+        org_repo = repo[len("https://github.com/") :]
+        links.append(
+            ("Open on Binder", f"{binder}/v2/gh/{org_repo}/{quote(branch)}?urlpath={quote('lab/tree/' + path, safe='')}")
+        )
     hub = (launch.get("jupyterhub_url") or "").rstrip("/")
     if hub and repo:
         name = repo.rsplit("/", 1)[-1]
@@ -419,7 +444,7 @@ class ExerciseDirective(SphinxDirective):
             '<p class="admonition-title">Exercise</p>'
             f"<p>Do this exercise in Jupyter. Check your work with <code>nbgrader validate {notebooks[0]}</code> "
             "or by restarting the kernel and running all cells; then submit the notebook as your instructor says.</p>"
-            f'<ul>{"".join(items)}</ul></div>'
+            f"<ul>{''.join(items)}</ul></div>"
         )
         return [nodes.raw("", html, format="html")]
 

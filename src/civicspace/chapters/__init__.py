@@ -24,6 +24,8 @@ def chapter_module(short: str) -> ModuleType:
     """The chapter module for ``short`` (``"ch05"``), imported; AttributeError if there is none."""
     found = [name for name in chapter_names() if name.startswith(short + "_")]
     if len(found) != 1:
-        raise AttributeError(f"module 'civicspace' has no attribute {short!r}"
-                             + (f" (several chapter modules: {', '.join(found)})" if found else ""))
+        raise AttributeError(
+            f"module 'civicspace' has no attribute {short!r}"
+            + (f" (several chapter modules: {', '.join(found)})" if found else "")
+        )
     return importlib.import_module(f"{__name__}.{found[0]}")

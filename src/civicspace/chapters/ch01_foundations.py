@@ -56,9 +56,7 @@ def _cumulative_parties(df: pd.DataFrame, treaties: Iterable[str], first: int = 
         counts = years.value_counts().reindex(range(first, last + 1), fill_value=0).sort_index()
         # Parties that joined before `first` are counted from the first year on.
         before = int((years < first).sum())
-        out.append(
-            pd.DataFrame({"treaty": treaty, "year": counts.index, "parties": counts.cumsum().to_numpy() + before})
-        )
+        out.append(pd.DataFrame({"treaty": treaty, "year": counts.index, "parties": counts.cumsum().to_numpy() + before}))
     return pd.concat(out, ignore_index=True)
 
 
@@ -174,7 +172,7 @@ SCENARIOS = {
         "provisions": ["UDHR 20(1)", "ICCPR 22(1)", "Declaration 5(b)"],
         "restriction": False,
         "note": "Forming an association is the core of the freedom; no state measure is described, so there is "
-                "nothing for art. 22(2) to test.",
+        "nothing for art. 22(2) to test.",
     },
     "meeting": {
         "label": "Meeting to plan a campaign",
@@ -185,12 +183,11 @@ SCENARIOS = {
     },
     "registration-refused": {
         "label": "Registration refused",
-        "situation": "The authorities refuse to register a new association because its statute criticises "
-                     "state institutions.",
+        "situation": "The authorities refuse to register a new association because its statute criticises state institutions.",
         "provisions": ["UDHR 20(1)", "ICCPR 22(1)", "ICCPR 22(2)", "Declaration 5(b)"],
         "restriction": True,
         "note": "A refusal to register is a restriction on the exercise of the right: under the Covenant it is "
-                "lawful only if it passes all three conditions of art. 22(2).",
+        "lawful only if it passes all three conditions of art. 22(2).",
     },
     "registration-stalled": {
         "label": "Registration never completed",
@@ -198,7 +195,7 @@ SCENARIOS = {
         "provisions": ["ICCPR 22(1)", "ICCPR 22(2)", "Declaration 2(1)"],
         "restriction": True,
         "note": "The freedom stays intact in the statute book and empty in practice; art. 2(1) asks the state for "
-                "conditions and guarantees that make the right work 'in practice'.",
+        "conditions and guarantees that make the right work 'in practice'.",
     },
     "fundraising": {
         "label": "Seeking donations",
@@ -206,7 +203,7 @@ SCENARIOS = {
         "provisions": ["Declaration 13", "ICCPR 22(1)"],
         "restriction": False,
         "note": "Soliciting resources is named in art. 13, and the UN Special Rapporteur treats access to "
-                "resources as part of freedom of association itself. No state measure is described.",
+        "resources as part of freedom of association itself. No state measure is described.",
     },
     "foreign-grant": {
         "label": "Receiving a foreign grant",
@@ -221,7 +218,7 @@ SCENARIOS = {
         "provisions": ["Declaration 13", "Declaration 5(b)", "Declaration 2(1)", "ICCPR 22(1)", "ICCPR 22(2)"],
         "restriction": True,
         "note": "The freeze interferes with the use of resources and with the association's work: under the "
-                "Covenant it must pass all three conditions of art. 22(2).",
+        "Covenant it must pass all three conditions of art. 22(2).",
     },
     "dissolution": {
         "label": "Dissolution by a court",
@@ -229,7 +226,7 @@ SCENARIOS = {
         "provisions": ["UDHR 20(1)", "ICCPR 22(1)", "ICCPR 22(2)", "Declaration 5(b)"],
         "restriction": True,
         "note": "Dissolution is the most severe interference with an association, so it is the hardest to "
-                "justify under the three conditions of art. 22(2).",
+        "justify under the three conditions of art. 22(2).",
     },
     "documenting": {
         "label": "Documenting abuses",
@@ -244,7 +241,7 @@ SCENARIOS = {
         "provisions": ["Declaration 5(c)", "Declaration 1"],
         "restriction": False,
         "note": "Art. 5(c) protects communication with intergovernmental organisations; art. 1 covers action "
-                "'at the national and international levels'.",
+        "'at the national and international levels'.",
     },
     "police-union": {
         "label": "A ban on police unions",
@@ -252,7 +249,7 @@ SCENARIOS = {
         "provisions": ["ICCPR 22(1)", "ICCPR 22(2)"],
         "restriction": True,
         "note": "Art. 22(1) names trade unions; the last sentence of art. 22(2) allows lawful restrictions on "
-                "members of the police and the armed forces, and on them only.",
+        "members of the police and the armed forces, and on them only.",
     },
 }
 
@@ -285,7 +282,6 @@ def _scenario_provisions(scenario: str) -> dict:
 # ---------------------------------------------------------------- figures
 
 PARTY = OKABE_ITO[0]
-
 
 
 def ratification_timeline(df: pd.DataFrame, treaties: Sequence[str], first: int = 1966, last: int = 2022) -> go.Figure:
@@ -351,7 +347,12 @@ def _map_layout(title: str, alt: str) -> dict:
     layout["annotations"] = [
         {
             "text": f"<span style='color:{PARTY}'>■</span> party by then   <span style='color:{NOT_YET}'>■</span> not (yet) a party",
-            "showarrow": False, "x": 0, "y": 1.0, "xref": "paper", "yref": "paper", "xanchor": "left",
+            "showarrow": False,
+            "x": 0,
+            "y": 1.0,
+            "xref": "paper",
+            "yref": "paper",
+            "xanchor": "left",
         }
     ]
     return layout
@@ -403,8 +404,14 @@ def ratification_map_by_year(df: pd.DataFrame, treaty: str, years: Iterable[int]
     )
     layout["height"] = 600
     layout["sliders"] = [
-        {"active": len(years) - 1, "steps": animation_steps(years), "currentvalue": {"prefix": "End of "},
-         "x": 0.26, "len": 0.74, "pad": {"t": 30}}
+        {
+            "active": len(years) - 1,
+            "steps": animation_steps(years),
+            "currentvalue": {"prefix": "End of "},
+            "x": 0.26,
+            "len": 0.74,
+            "pad": {"t": 30},
+        }
     ]
     layout["updatemenus"] = [play_pause(frame_ms=300, pad_top=45)]
     fig.update_layout(layout)
@@ -434,17 +441,17 @@ def _provision_text(scenario: str) -> str:
     blocks = [f"<i>{_wrapped(found['situation'])}</i>"]
     for p in found["provisions"]:
         kind = "treaty, binding on its parties" if p["treaty"] else "declaration, not a treaty"
-        blocks.append(
-            f"<b>{_SHORT_NAMES[p['instrument']]} {p['article']}</b> ({kind})<br>{_wrapped('“' + p['text'] + '”')}"
-        )
+        blocks.append(f"<b>{_SHORT_NAMES[p['instrument']]} {p['article']}</b> ({kind})<br>{_wrapped('“' + p['text'] + '”')}")
     if found["restriction"]:
-        clause = ("<b>Limitation clause (ICCPR art. 22(2)): engaged.</b><br>"
-                  + _wrapped("The situation is a state measure that restricts the association: under the ICCPR "
-                             "it is lawful only if it is prescribed by law, pursues a listed aim and is necessary "
-                             "in a democratic society."))
+        clause = "<b>Limitation clause (ICCPR art. 22(2)): engaged.</b><br>" + _wrapped(
+            "The situation is a state measure that restricts the association: under the ICCPR "
+            "it is lawful only if it is prescribed by law, pursues a listed aim and is necessary "
+            "in a democratic society."
+        )
     else:
-        clause = ("<b>Limitation clause (ICCPR art. 22(2)): not engaged.</b><br>"
-                  + _wrapped("No state measure restricting the association is described."))
+        clause = "<b>Limitation clause (ICCPR art. 22(2)): not engaged.</b><br>" + _wrapped(
+            "No state measure restricting the association is described."
+        )
     blocks += [clause, f"<b>Why:</b> {_wrapped(found['note'], _WRAP - 6)}"]
     return "<br><br>".join(blocks)
 
@@ -478,9 +485,20 @@ def provision_figure(scenario: str) -> go.Figure:
     layout.update(
         xaxis={"visible": False, "range": [0, 1], "fixedrange": True},
         yaxis={"visible": False, "range": [0, 1], "fixedrange": True},
-        annotations=[{"text": _provision_text(scenario), "showarrow": False, "align": "left",
-                      "x": 0, "y": 1, "xref": "paper", "yref": "paper", "xanchor": "left", "yanchor": "top",
-                      "font": {"size": 13}}],
+        annotations=[
+            {
+                "text": _provision_text(scenario),
+                "showarrow": False,
+                "align": "left",
+                "x": 0,
+                "y": 1,
+                "xref": "paper",
+                "yref": "paper",
+                "xanchor": "left",
+                "yanchor": "top",
+                "font": {"size": 13},
+            }
+        ],
         margin={"l": 10, "r": 10, "t": 60, "b": 10},
     )
     fig.update_layout(layout)
@@ -496,14 +514,19 @@ def provision_explorer_figure(scenarios: Sequence[str] | None = None) -> go.Figu
     keys = list(scenarios) if scenarios is not None else list(SCENARIOS)
     fig = provision_figure(keys[0])
     buttons = [
-        {"label": _scenario_provisions(key)["label"], "method": "relayout",
-         "args": [{"annotations[0].text": _provision_text(key), "title.text": _provision_title(key)}]}
+        {
+            "label": _scenario_provisions(key)["label"],
+            "method": "relayout",
+            "args": [{"annotations[0].text": _provision_text(key), "title.text": _provision_title(key)}],
+        }
         for key in keys
     ]
     fig.update_layout(
-        meta={"alt": f"The provisions quoted in chapter 1 that protect a situation an NGO may face, with a menu "
-                     f"of {len(keys)} situations ({', '.join(SCENARIOS[k]['label'] for k in keys)}); for "
-                     f"each, the quoted text and whether ICCPR art. 22(2) is engaged."},
+        meta={
+            "alt": f"The provisions quoted in chapter 1 that protect a situation an NGO may face, with a menu "
+            f"of {len(keys)} situations ({', '.join(SCENARIOS[k]['label'] for k in keys)}); for "
+            f"each, the quoted text and whether ICCPR art. 22(2) is engaged."
+        },
         updatemenus=[dropdown(buttons, pad={"b": 8})],
         margin={"l": 10, "r": 10, "t": 110, "b": 10},
         height=max(_text_height(_provision_text(key), 110) for key in keys),
@@ -522,9 +545,7 @@ class RatificationExplorer(LiveFigure):
         self.df = df
         codes = list(dict.fromkeys(df["treaty"].astype(str)))
         self.treaty = widgets.Dropdown(options=codes, value=treaty, description="Treaty")
-        self.year = widgets.IntSlider(
-            value=year, min=1966, max=2022, step=1, description="End of year", continuous_update=False
-        )
+        self.year = widgets.IntSlider(value=year, min=1966, max=2022, step=1, description="End of year", continuous_update=False)
         super().__init__([widgets.HBox([self.treaty, self.year])], controls=(self.treaty, self.year))
 
     def figure(self):
@@ -547,8 +568,9 @@ class ProvisionExplorer(LiveFigure):
         from civicspace.chapters import ch01_foundations as treaties
 
         options = [(entry["label"], key) for key, entry in treaties.SCENARIOS.items()]
-        self.scenario = widgets.Dropdown(options=options, value=scenario, description="Situation",
-                                         layout=widgets.Layout(width="420px"))
+        self.scenario = widgets.Dropdown(
+            options=options, value=scenario, description="Situation", layout=widgets.Layout(width="420px")
+        )
         super().__init__([self.scenario], controls=(self.scenario,))
 
     def figure(self):

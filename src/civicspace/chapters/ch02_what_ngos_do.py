@@ -209,6 +209,7 @@ def upr_facts(df: pd.DataFrame) -> dict[str, float | int | str]:
 
 # --------------------------------------------------------------------------- figures
 
+
 def _layout(title: str, alt: str, height: int = 460) -> dict:
     return base_layout(title, alt, height, top=70) | {"margin": {"l": 10, "r": 20, "t": 70, "b": 10}}
 
@@ -352,7 +353,10 @@ def explorer_figure(df: pd.DataFrame, n: int = 12) -> go.Figure:
     """
     topics = list(TOPICS)
     fig = make_subplots(
-        rows=2, cols=1, row_heights=[0.34, 0.66], vertical_spacing=0.13,
+        rows=2,
+        cols=1,
+        row_heights=[0.34, 0.66],
+        vertical_spacing=0.13,
         subplot_titles=("% of each year's recommendations", f"Top {n} recommending states"),
     )
     ticks, totals = {}, {}
@@ -398,8 +402,14 @@ def explorer_figure(df: pd.DataFrame, n: int = 12) -> go.Figure:
         annotations=list(fig.layout.annotations)
         + [
             {
-                "text": "Topic:", "showarrow": False, "x": -0.01, "xanchor": "right", "y": 1.115, "yanchor": "bottom",
-                "xref": "paper", "yref": "paper",
+                "text": "Topic:",
+                "showarrow": False,
+                "x": -0.01,
+                "xanchor": "right",
+                "y": 1.115,
+                "yanchor": "bottom",
+                "xref": "paper",
+                "yref": "paper",
             }
         ],
     )
@@ -451,8 +461,10 @@ class UPRExplorer(LiveFigure):
             value=(first, last), min=first, max=last, step=1, description="Years", continuous_update=False
         )
         self.n = widgets.IntSlider(value=n, min=5, max=25, step=1, description="Top n", continuous_update=False)
-        super().__init__([widgets.HBox([self.topic, self.view]), widgets.HBox([self.years, self.n])],
-                         controls=(self.topic, self.view, self.years, self.n))
+        super().__init__(
+            [widgets.HBox([self.topic, self.view]), widgets.HBox([self.years, self.n])],
+            controls=(self.topic, self.view, self.years, self.n),
+        )
 
     def figure(self):
         """The figure for the current controls."""

@@ -96,9 +96,7 @@ def _check_country(df: pd.DataFrame, iso3: str) -> None:
         raise ValueError(f"unknown country code {iso3!r}: not in the table")
 
 
-def country_series(
-    df: pd.DataFrame, iso3s: Iterable[str], index: str, first: int = 1970, last: int = 2023
-) -> pd.DataFrame:
+def country_series(df: pd.DataFrame, iso3s: Iterable[str], index: str, first: int = 1970, last: int = 2023) -> pd.DataFrame:
     """Long table ``iso3``, ``country``, ``year``, ``value`` of one index for some countries.
 
     Rows are in the order of ``iso3s``, then by year, from ``first`` to ``last``
@@ -349,11 +347,26 @@ def comparison_explorer_figure(
     layout.update(
         xaxis={"title": {"text": "Year"}, "range": [first, last]},
         yaxis=figures[0].layout.yaxis.to_plotly_json(),
-        legend={"orientation": "h", "x": 0, "xanchor": "left", "y": -0.14, "yanchor": "top",
-                "title": {"text": "Click a country to hide or show it", "side": "top"}},
+        legend={
+            "orientation": "h",
+            "x": 0,
+            "xanchor": "left",
+            "y": -0.14,
+            "yanchor": "top",
+            "title": {"text": "Click a country to hide or show it", "side": "top"},
+        },
         hovermode="x unified",
-        updatemenus=[dropdown(buttons, x=0.08, y=1.03, pad={"l": 0, "r": 0, "t": 0, "b": 0},
-                              direction="down", bgcolor="white", bordercolor="#767676")],
+        updatemenus=[
+            dropdown(
+                buttons,
+                x=0.08,
+                y=1.03,
+                pad={"l": 0, "r": 0, "t": 0, "b": 0},
+                direction="down",
+                bgcolor="white",
+                bordercolor="#767676",
+            )
+        ],
         annotations=[
             {
                 "text": "<b>Index:</b>",
@@ -437,15 +450,15 @@ class DemocracyExplorer(LiveFigure):
             value=(max(first, lo), min(last, hi)), min=lo, max=hi, step=1, description="Years", continuous_update=False
         )
         hint = widgets.HTML("<small>Hold Ctrl (Cmd on a Mac) to choose several countries.</small>")
-        super().__init__([widgets.HBox([self.countries, widgets.VBox([self.index, self.years, hint])])],
-                         controls=(self.countries, self.index, self.years))
+        super().__init__(
+            [widgets.HBox([self.countries, widgets.VBox([self.index, self.years, hint])])],
+            controls=(self.countries, self.index, self.years),
+        )
 
     def figure(self):
         """The chart for the current countries, index and years."""
         first, last = self.years.value
-        return comparison_figure(
-            self.df, list(self.countries.value), self.index.value, first, last, reference=self.reference
-        )
+        return comparison_figure(self.df, list(self.countries.value), self.index.value, first, last, reference=self.reference)
 
 
 def democracy_explorer(df: pd.DataFrame, iso3s: Sequence[str] | None = None, index: str = "v2x_libdem"):

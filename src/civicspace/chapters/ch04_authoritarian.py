@@ -183,7 +183,6 @@ def chapter_facts(vdem: pd.DataFrame, year: int = 2023) -> dict[str, float | int
 # --------------------------------------------------------------------------- figures
 
 
-
 def _label(column: str) -> str:
     return INDICATORS.get(column, column)
 
@@ -272,20 +271,41 @@ def repression_consultation_by_year(
         for regime in REGIME_ORDER:
             part = rows[rows["regime"] == regime]
             data.append(
-                {"type": "scatter", "x": part["x"].round(2).tolist(), "y": part["y"].round(2).tolist(),
-                 "text": part["country"].tolist()}
+                {
+                    "type": "scatter",
+                    "x": part["x"].round(2).tolist(),
+                    "y": part["y"].round(2).tolist(),
+                    "text": part["country"].tolist(),
+                }
             )
-        frames.append(go.Frame(name=str(year), data=data, traces=list(range(len(REGIME_ORDER))),
-                               layout={"title": {"text": _scatter_title(year, len(rows))}}))
+        frames.append(
+            go.Frame(
+                name=str(year),
+                data=data,
+                traces=list(range(len(REGIME_ORDER))),
+                layout={"title": {"text": _scatter_title(year, len(rows))}},
+            )
+        )
     fig.frames = frames
     fig.update_layout(
         height=700,
         margin={"l": 10, "r": 10, "t": 110, "b": 150},
-        meta={"alt": f"Scatter plot with a year slider ({years[0]}–{last}): each country's {_label(x)} "
-                     f"against its {_label(y)}, coloured and shaped by regime type."},
-        sliders=[{"active": len(years) - 1, "steps": animation_steps(years),
-                  "currentvalue": {"prefix": "Year: ", "xanchor": "right", "font": {"size": 14}},
-                  "x": 0.22, "len": 0.78, "y": 0, "yanchor": "top", "pad": {"t": 75}}],
+        meta={
+            "alt": f"Scatter plot with a year slider ({years[0]}–{last}): each country's {_label(x)} "
+            f"against its {_label(y)}, coloured and shaped by regime type."
+        },
+        sliders=[
+            {
+                "active": len(years) - 1,
+                "steps": animation_steps(years),
+                "currentvalue": {"prefix": "Year: ", "xanchor": "right", "font": {"size": 14}},
+                "x": 0.22,
+                "len": 0.78,
+                "y": 0,
+                "yanchor": "top",
+                "pad": {"t": 75},
+            }
+        ],
         updatemenus=[play_pause(frame_ms=700, pad_top=105)],
     )
     return fig
@@ -359,13 +379,15 @@ class RepressionExplorer(LiveFigure):
         years = vdem["year"].astype(int)
         options = [(label, code) for code, label in INDICATORS.items() if code in vdem.columns]
         self.year = widgets.IntSlider(
-            value=year, min=int(years.min()), max=int(years.max()), step=1, description="Year",
+            value=year,
+            min=int(years.min()),
+            max=int(years.max()),
+            step=1,
+            description="Year",
             continuous_update=False,
         )
-        self.x = widgets.Dropdown(options=options, value=x, description="Horizontal",
-                                  layout=widgets.Layout(width="420px"))
-        self.y = widgets.Dropdown(options=options, value=y, description="Vertical",
-                                  layout=widgets.Layout(width="420px"))
+        self.x = widgets.Dropdown(options=options, value=x, description="Horizontal", layout=widgets.Layout(width="420px"))
+        self.y = widgets.Dropdown(options=options, value=y, description="Vertical", layout=widgets.Layout(width="420px"))
         super().__init__([self.year, widgets.HBox([self.x, self.y])], controls=(self.year, self.x, self.y))
 
     def figure(self):

@@ -118,7 +118,6 @@ def _countries_by_year(laws: pd.DataFrame, year: int, types: Iterable[str] | Non
 # ---------------------------------------------------------------- figures
 
 
-
 def _discrete_colourscale() -> list:
     n = len(TYPE_ORDER)
     scale = []
@@ -174,7 +173,12 @@ def _map_layout(title: str, alt: str, height: int = 520) -> dict:
     layout["annotations"] = [
         {
             "text": "Grey: no law in the course table by then. Hover for the laws' titles.",
-            "showarrow": False, "x": 0, "y": 1.0, "xref": "paper", "yref": "paper", "xanchor": "left",
+            "showarrow": False,
+            "x": 0,
+            "y": 1.0,
+            "xref": "paper",
+            "yref": "paper",
+            "xanchor": "left",
             "font": {"size": 12},
         }
     ]
@@ -239,12 +243,16 @@ def diffusion_map_by_year(laws: pd.DataFrame, years: Sequence[int] | None = None
         height=500,
     )
     layout["sliders"] = [
-        {"active": len(years) - 1, "steps": animation_steps(years), "currentvalue": {"prefix": "End of ", "xanchor": "right"},
-         "x": 0.3, "len": 0.7, "pad": {"t": 30}}
+        {
+            "active": len(years) - 1,
+            "steps": animation_steps(years),
+            "currentvalue": {"prefix": "End of ", "xanchor": "right"},
+            "x": 0.3,
+            "len": 0.7,
+            "pad": {"t": 30},
+        }
     ]
-    layout["updatemenus"] = [
-        play_pause(frame_ms=700, pad_top=45)
-    ]
+    layout["updatemenus"] = [play_pause(frame_ms=700, pad_top=45)]
     fig.update_layout(layout)
     return fig
 
@@ -309,18 +317,27 @@ def repression_change_figure(change: pd.DataFrame) -> go.Figure:
     for label, b, a in zip(labels, rows["before"], rows["after"]):
         xs += [b, a, None]
         ys += [label, label, None]
-    fig.add_trace(go.Scatter(x=xs, y=ys, mode="lines", line={"color": "#999999", "width": 2},
-                             hoverinfo="skip", showlegend=False))
-    fig.add_trace(go.Scatter(
-        x=rows["before"].tolist(), y=labels, mode="markers", name="5 years before",
-        marker={"symbol": "circle", "size": 10, "color": OKABE_ITO[0]},
-        hovertemplate="%{y}: %{x:.2f} before<extra></extra>",
-    ))
-    fig.add_trace(go.Scatter(
-        x=rows["after"].tolist(), y=labels, mode="markers", name="up to 5 years after",
-        marker={"symbol": "diamond", "size": 10, "color": OKABE_ITO[5]},
-        hovertemplate="%{y}: %{x:.2f} after<extra></extra>",
-    ))
+    fig.add_trace(go.Scatter(x=xs, y=ys, mode="lines", line={"color": "#999999", "width": 2}, hoverinfo="skip", showlegend=False))
+    fig.add_trace(
+        go.Scatter(
+            x=rows["before"].tolist(),
+            y=labels,
+            mode="markers",
+            name="5 years before",
+            marker={"symbol": "circle", "size": 10, "color": OKABE_ITO[0]},
+            hovertemplate="%{y}: %{x:.2f} before<extra></extra>",
+        )
+    )
+    fig.add_trace(
+        go.Scatter(
+            x=rows["after"].tolist(),
+            y=labels,
+            mode="markers",
+            name="up to 5 years after",
+            marker={"symbol": "diamond", "size": 10, "color": OKABE_ITO[5]},
+            hovertemplate="%{y}: %{x:.2f} after<extra></extra>",
+        )
+    )
     n, worse = len(rows), int((rows["change"] < 0).sum())
     layout = base_layout(
         "CSO repression before and after each country's first law",
@@ -417,8 +434,10 @@ def _classifier_update(laws: pd.DataFrame, points: pd.DataFrame, event_id: str) 
     on = [name in law["targets"] for name in TARGETS.values()]
     boxes = {
         "colors": [_TARGET_ON if o else _TARGET_OFF for o in on],
-        "text": [("✔ " if o else "— ") + name if name not in law["missing"] else f"? {name} (not coded)"
-                 for o, name in zip(on, TARGETS.values())],
+        "text": [
+            ("✔ " if o else "— ") + name if name not in law["missing"] else f"? {name} (not coded)"
+            for o, name in zip(on, TARGETS.values())
+        ],
     }
     title = f"{law['country']}, {law['date_adopted']}: {law['type']}, {len(law['targets'])} of 3 targets"
     point = points.loc[event_id]
@@ -429,24 +448,42 @@ def _classifier_traces(laws: pd.DataFrame, points: pd.DataFrame, event_id: str) 
     update, title = _classifier_update(laws, points, event_id)
     hover = [
         f"<b>{c}, {d}</b><br>{t}<br>type: {ty}<br>targets: {tg if isinstance(tg, str) else 'none'}"
-        for c, d, t, ty, tg in zip(points["country"], points["date_adopted"], points["title"], points["type"],
-                                   points["targets"])
+        for c, d, t, ty, tg in zip(points["country"], points["date_adopted"], points["title"], points["type"], points["targets"])
     ]
     every = go.Scatter(
-        x=points["x"].tolist(), y=points["y"].round(3).tolist(), mode="markers", name="every law in the table",
+        x=points["x"].tolist(),
+        y=points["y"].round(3).tolist(),
+        mode="markers",
+        name="every law in the table",
         marker={"size": 9, "color": OKABE_ITO[0], "opacity": 0.55, "line": {"color": "white", "width": 1}},
-        text=hover, hovertemplate="%{text}<extra></extra>", xaxis="x", yaxis="y",
+        text=hover,
+        hovertemplate="%{text}<extra></extra>",
+        xaxis="x",
+        yaxis="y",
     )
     chosen = go.Scatter(
-        x=[update["x"]], y=[round(update["y"], 3)], mode="markers", name="the chosen law",
+        x=[update["x"]],
+        y=[round(update["y"], 3)],
+        mode="markers",
+        name="the chosen law",
         marker={"size": 20, "symbol": "diamond", "color": OKABE_ITO[5], "line": {"color": "black", "width": 2}},
-        hoverinfo="skip", xaxis="x", yaxis="y",
+        hoverinfo="skip",
+        xaxis="x",
+        yaxis="y",
     )
     boxes = go.Scatter(
-        x=[0, 1, 2], y=[0, 0, 0], mode="markers+text", name="targets of the chosen law",
+        x=[0, 1, 2],
+        y=[0, 0, 0],
+        mode="markers+text",
+        name="targets of the chosen law",
         marker={"size": 24, "symbol": "square", "color": update["colors"], "line": {"color": "#999999", "width": 1}},
-        text=update["text"], textposition="bottom center", textfont={"size": 12},
-        hoverinfo="skip", xaxis="x2", yaxis="y2", showlegend=False,
+        text=update["text"],
+        textposition="bottom center",
+        textfont={"size": 12},
+        hoverinfo="skip",
+        xaxis="x2",
+        yaxis="y2",
+        showlegend=False,
     )
     return [every, chosen, boxes], title
 
@@ -455,17 +492,37 @@ def _classifier_layout(title: str, alt: str) -> dict:
     layout = base_layout(title, alt, height=600)
     n = len(TYPE_ORDER)
     layout.update(
-        xaxis={"domain": [0, 1], "title": "Year adopted", "dtick": 1, "tickangle": -45,
-               "range": [FIRST_YEAR - 0.7, LAST_YEAR + 0.7]},
-        yaxis={"domain": [0, 0.72], "tickvals": list(range(n)), "ticktext": TYPE_ORDER[::-1],
-               "range": [-0.6, n - 0.4], "title": ""},
+        xaxis={
+            "domain": [0, 1],
+            "title": "Year adopted",
+            "dtick": 1,
+            "tickangle": -45,
+            "range": [FIRST_YEAR - 0.7, LAST_YEAR + 0.7],
+        },
+        yaxis={
+            "domain": [0, 0.72],
+            "tickvals": list(range(n)),
+            "ticktext": TYPE_ORDER[::-1],
+            "range": [-0.6, n - 0.4],
+            "title": "",
+        },
         xaxis2={"domain": [0, 1], "range": [-0.6, 2.6], "visible": False, "fixedrange": True, "anchor": "y2"},
         yaxis2={"domain": [0.8, 0.97], "range": [-1.2, 0.5], "visible": False, "fixedrange": True, "anchor": "x2"},
         legend={"orientation": "h", "x": 0, "y": 0.74, "xanchor": "left", "yanchor": "bottom"},
         margin={"l": 10, "r": 10, "t": 110, "b": 10},
-        annotations=[{"text": "<b>Targets of the chosen law</b> (filled: pursued, as the table codes it)",
-                      "showarrow": False, "x": 0, "y": 1.0, "xref": "paper", "yref": "paper", "xanchor": "left",
-                      "yanchor": "bottom", "font": {"size": 13}}],
+        annotations=[
+            {
+                "text": "<b>Targets of the chosen law</b> (filled: pursued, as the table codes it)",
+                "showarrow": False,
+                "x": 0,
+                "y": 1.0,
+                "xref": "paper",
+                "yref": "paper",
+                "xanchor": "left",
+                "yanchor": "bottom",
+                "font": {"size": 13},
+            }
+        ],
     )
     return layout
 
@@ -481,12 +538,14 @@ def law_classifier_figure(laws: pd.DataFrame, event_id: str) -> go.Figure:
     traces, title = _classifier_traces(laws, points, event_id)
     law = classify_law(laws, event_id)
     fig = go.Figure(traces)
-    fig.update_layout(_classifier_layout(
-        title,
-        f"Scatter chart of the {len(points)} laws of the course table by year adopted and type, with the law "
-        f"'{law['title']}' ({law['country']}, {law['date_adopted']}) highlighted, and beside it the three targets, "
-        f"of which it pursues: {', '.join(law['targets']) or 'none'}.",
-    ))
+    fig.update_layout(
+        _classifier_layout(
+            title,
+            f"Scatter chart of the {len(points)} laws of the course table by year adopted and type, with the law "
+            f"'{law['title']}' ({law['country']}, {law['date_adopted']}) highlighted, and beside it the three targets, "
+            f"of which it pursues: {', '.join(law['targets']) or 'none'}.",
+        )
+    )
     return fig
 
 
@@ -505,17 +564,29 @@ def law_classifier_by_law(laws: pd.DataFrame, first: str = "rus-2012-foreign-age
     for event_id in order:
         update, title = _classifier_update(laws, points, event_id)
         # One click moves the diamond (trace 1) and recolours and relabels the target boxes (trace 2).
-        buttons.append({
-            "label": _law_label(classify_law(laws, event_id)), "method": "update",
-            "args": [{"x": [[update["x"]], [0, 1, 2]], "y": [[round(update["y"], 3)], [0, 0, 0]],
-                      "marker.color": [OKABE_ITO[5], update["colors"]], "text": [[""], update["text"]]},
-                     {"title.text": title}, [1, 2]],
-        })
+        buttons.append(
+            {
+                "label": _law_label(classify_law(laws, event_id)),
+                "method": "update",
+                "args": [
+                    {
+                        "x": [[update["x"]], [0, 1, 2]],
+                        "y": [[round(update["y"], 3)], [0, 0, 0]],
+                        "marker.color": [OKABE_ITO[5], update["colors"]],
+                        "text": [[""], update["text"]],
+                    },
+                    {"title.text": title},
+                    [1, 2],
+                ],
+            }
+        )
     fig.update_layout(
-        meta={"alt": f"Scatter chart of the {len(points)} laws of the course table by year adopted and type, with a "
-                     f"menu to choose one law: the chosen law is highlighted and its three targets (stigma, "
-                     f"administrative burden, criminalisation) are shown beside the chart; it opens on "
-                     f"{_law_label(classify_law(laws, first))}."},
+        meta={
+            "alt": f"Scatter chart of the {len(points)} laws of the course table by year adopted and type, with a "
+            f"menu to choose one law: the chosen law is highlighted and its three targets (stigma, "
+            f"administrative burden, criminalisation) are shown beside the chart; it opens on "
+            f"{_law_label(classify_law(laws, first))}."
+        },
         # The menu starts at the left edge of the figure, not of the plot area (which the type labels push right).
         updatemenus=[dropdown(buttons, active=order.index(first), x=-0.4, pad={"b": 30})],
         margin={"l": 10, "r": 10, "t": 140, "b": 10},
@@ -569,8 +640,7 @@ class LawClassifier(LiveFigure):
     def __init__(self, laws: pd.DataFrame, event_id: str = "rus-2012-foreign-agents"):
         self.laws = laws
         options = [(_law_label(classify_law(laws, e)), e) for e in _ordered_event_ids(laws)]
-        self.law = widgets.Dropdown(options=options, value=event_id, description="Law",
-                                    layout=widgets.Layout(width="560px"))
+        self.law = widgets.Dropdown(options=options, value=event_id, description="Law", layout=widgets.Layout(width="560px"))
         self.current_law = None
         super().__init__([self.law], controls=(self.law,))
 

@@ -118,24 +118,44 @@ VERDICT_COLOURS = {"supported": OKABE_ITO[4], "only with due process": OKABE_ITO
 #: A handful of preset profiles for the book's static figure.
 PRESETS: dict[str, dict] = {
     "Local service charity": {
-        "activity": "service delivery", "high_risk_areas": False, "foreign_funding": False,
-        "cash_intensive": False, "safeguards": "strong", "prior_findings": "none",
+        "activity": "service delivery",
+        "high_risk_areas": False,
+        "foreign_funding": False,
+        "cash_intensive": False,
+        "safeguards": "strong",
+        "prior_findings": "none",
     },
     "Human-rights NGO with foreign grants": {
-        "activity": "human-rights advocacy", "high_risk_areas": False, "foreign_funding": True,
-        "cash_intensive": False, "safeguards": "strong", "prior_findings": "unproven allegation",
+        "activity": "human-rights advocacy",
+        "high_risk_areas": False,
+        "foreign_funding": True,
+        "cash_intensive": False,
+        "safeguards": "strong",
+        "prior_findings": "unproven allegation",
     },
     "Humanitarian NGO in a conflict area": {
-        "activity": "humanitarian aid across borders", "high_risk_areas": True, "foreign_funding": True,
-        "cash_intensive": False, "safeguards": "strong", "prior_findings": "none",
+        "activity": "humanitarian aid across borders",
+        "high_risk_areas": True,
+        "foreign_funding": True,
+        "cash_intensive": False,
+        "safeguards": "strong",
+        "prior_findings": "none",
     },
     "Informal cash appeal for a conflict area": {
-        "activity": "humanitarian aid across borders", "high_risk_areas": True, "foreign_funding": False,
-        "cash_intensive": True, "safeguards": "weak", "prior_findings": "none",
+        "activity": "humanitarian aid across borders",
+        "high_risk_areas": True,
+        "foreign_funding": False,
+        "cash_intensive": True,
+        "safeguards": "weak",
+        "prior_findings": "none",
     },
     "Organisation under credible investigation": {
-        "activity": "service delivery", "high_risk_areas": True, "foreign_funding": True,
-        "cash_intensive": True, "safeguards": "weak", "prior_findings": "credible evidence",
+        "activity": "service delivery",
+        "high_risk_areas": True,
+        "foreign_funding": True,
+        "cash_intensive": True,
+        "safeguards": "weak",
+        "prior_findings": "credible evidence",
     },
 }
 
@@ -195,54 +215,100 @@ def proportionality_check(profile: Mapping) -> pd.DataFrame:
     def add(measure: str, verdict: str, reason: str) -> None:
         rows.append({"measure": measure, "verdict": verdict, "reason": reason})
 
-    add(MEASURES[0], "supported",
-        "Outreach to the sector and recognition of its own self-regulation suit every organisation, whatever its risk.")
+    add(
+        MEASURES[0],
+        "supported",
+        "Outreach to the sector and recognition of its own self-regulation suit every organisation, whatever its risk.",
+    )
     if risk == "low":
-        add(MEASURES[1], "disproportionate",
+        add(
+            MEASURES[1],
+            "disproportionate",
             "Low assessed risk: the 2023 revision accepts that adequate self-regulation may make extra state measures unnecessary."
-            + not_evidence)
+            + not_evidence,
+        )
     else:
-        add(MEASURES[1], "supported",
-            f"Assessed risk is {risk}: oversight focused on this organisation is the kind of targeted measure R8 asks for.")
+        add(
+            MEASURES[1],
+            "supported",
+            f"Assessed risk is {risk}: oversight focused on this organisation is the kind of targeted measure R8 asks for.",
+        )
     if targeted_activity:
-        add(MEASURES[2], "supported",
+        add(
+            MEASURES[2],
+            "supported",
             "There is a specific high-risk activity (work in areas where terrorist groups operate, or cash): checks on those "
-            "transfers and partners target the risk without stopping the rest of the work.")
+            "transfers and partners target the risk without stopping the rest of the work.",
+        )
     else:
-        add(MEASURES[2], "disproportionate",
-            "No high-risk activity to target: extra checks would burden legitimate work without reducing any identified risk.")
-    add(MEASURES[3], "disproportionate",
+        add(
+            MEASURES[2],
+            "disproportionate",
+            "No high-risk activity to target: extra checks would burden legitimate work without reducing any identified risk.",
+        )
+    add(
+        MEASURES[3],
+        "disproportionate",
         "Foreign funding is not in itself a terrorist-financing risk; a blanket approval regime is not targeted and restricts "
-        "the right to seek resources." + (" Where evidence exists, act on the specific transactions instead." if evidence else ""))
-    add(MEASURES[4], "disproportionate",
-        "The 2023 revision makes clear that NPOs need not be treated as obliged entities that vet donors and file reports.")
+        "the right to seek resources."
+        + (" Where evidence exists, act on the specific transactions instead." if evidence else ""),
+    )
+    add(
+        MEASURES[4],
+        "disproportionate",
+        "The 2023 revision makes clear that NPOs need not be treated as obliged entities that vet donors and file reports.",
+    )
     if evidence:
-        add(MEASURES[5], "only with due process",
+        add(
+            MEASURES[5],
+            "only with due process",
             "A bank may end one relationship after its own case-by-case review and with reasons; closing accounts of whole "
-            "categories of NPOs is de-risking, not a risk-based approach.")
+            "categories of NPOs is de-risking, not a risk-based approach.",
+        )
     else:
-        add(MEASURES[5], "disproportionate",
+        add(
+            MEASURES[5],
+            "disproportionate",
             "Without evidence, closing accounts cuts the organisation off; risk should be managed with due diligence, not exit."
-            + not_evidence)
+            + not_evidence,
+        )
     if evidence:
-        add(MEASURES[6], "only with due process",
+        add(
+            MEASURES[6],
+            "only with due process",
             "Credible evidence can justify a freeze, but only on a clear legal basis, by a designation or court order, with "
-            "reasons, time limits and a way to challenge it.")
-        add(MEASURES[7], "only with due process",
+            "reasons, time limits and a way to challenge it.",
+        )
+        add(
+            MEASURES[7],
+            "only with due process",
             "Credible evidence can justify an investigation, conducted with fair-trial guarantees and without public "
-            "accusations before a finding.")
-        add(MEASURES[8], "only with due process",
-            "Only by a court on evidence, for a limited time and open to appeal; never by ministerial decision alone.")
+            "accusations before a finding.",
+        )
+        add(
+            MEASURES[8],
+            "only with due process",
+            "Only by a court on evidence, for a limited time and open to appeal; never by ministerial decision alone.",
+        )
     else:
-        add(MEASURES[6], "disproportionate",
+        add(
+            MEASURES[6],
+            "disproportionate",
             "A freeze stops all the organisation's work; without evidence of terrorist financing it punishes legitimate "
-            "activity." + not_evidence)
-        add(MEASURES[7], "disproportionate",
+            "activity." + not_evidence,
+        )
+        add(
+            MEASURES[7],
+            "disproportionate",
             "Accusing an organisation of terrorist financing without evidence stigmatises it and bypasses due process."
-            + not_evidence)
-        add(MEASURES[8], "disproportionate",
+            + not_evidence,
+        )
+        add(
+            MEASURES[8],
+            "disproportionate",
             "Replacing an organisation's leaders without evidence or a court decision interferes with its independence."
-            + not_evidence)
+            + not_evidence,
+        )
     table = pd.DataFrame(rows, columns=["measure", "verdict", "reason"])
     table.attrs["risk"] = risk
     return table
@@ -260,7 +326,6 @@ def verdict_matrix(presets: Mapping[str, Mapping] | None = None) -> pd.DataFrame
 
 
 # --------------------------------------------------------------------------- figures
-
 
 
 def _wrap(text: str, width: int = 18) -> str:
@@ -284,9 +349,19 @@ def verdict_heatmap(presets: Mapping[str, Mapping] | None = None) -> go.Figure:
     short = [[VERDICT_SHORT[v] for v in row] for row in table.values.tolist()]
     fig = go.Figure(
         go.Heatmap(
-            z=codes.values.tolist(), x=x, y=y, text=short, customdata=table.values.tolist(),
-            texttemplate="%{text}", textfont={"size": 12, "color": "#000000"},
-            colorscale=scale, zmin=-0.5, zmax=n - 0.5, showscale=False, xgap=3, ygap=3,
+            z=codes.values.tolist(),
+            x=x,
+            y=y,
+            text=short,
+            customdata=table.values.tolist(),
+            texttemplate="%{text}",
+            textfont={"size": 12, "color": "#000000"},
+            colorscale=scale,
+            zmin=-0.5,
+            zmax=n - 0.5,
+            showscale=False,
+            xgap=3,
+            ygap=3,
             hovertemplate="%{y}<br>%{x}: <b>%{customdata}</b><extra></extra>",
         )
     )
@@ -303,11 +378,19 @@ def verdict_heatmap(presets: Mapping[str, Mapping] | None = None) -> go.Figure:
         xaxis={"side": "top", "showgrid": False, "tickangle": 0, "tickfont": {"size": 11}},
         yaxis={"autorange": "reversed", "showgrid": False, "tickfont": {"size": 12}},
         margin={"l": 10, "r": 10, "t": 150, "b": 50},
-        annotations=[{
-            "text": "yes = supported · due process = only with due process · no = disproportionate",
-            "x": 0, "xref": "paper", "xanchor": "left", "y": -0.02, "yref": "paper", "yanchor": "top",
-            "showarrow": False, "font": {"size": 12, "color": "#444444"},
-        }],
+        annotations=[
+            {
+                "text": "yes = supported · due process = only with due process · no = disproportionate",
+                "x": 0,
+                "xref": "paper",
+                "xanchor": "left",
+                "y": -0.02,
+                "yref": "paper",
+                "yanchor": "top",
+                "showarrow": False,
+                "font": {"size": 12, "color": "#444444"},
+            }
+        ],
     )
     return fig
 
@@ -317,11 +400,19 @@ def _table_trace(profile: Mapping, visible: bool = True) -> go.Table:
     fills = [VERDICT_COLOURS[v] for v in table["verdict"]]
     return go.Table(
         columnwidth=[2.2, 1.3, 4.5],
-        header={"values": ["<b>Measure</b>", "<b>Verdict</b>", "<b>Reason</b>"], "fill": {"color": "#E5E5E5"},
-                "align": "left", "font": {"size": 13, "color": "#000000"}},
-        cells={"values": [table["measure"].tolist(), table["verdict"].tolist(), table["reason"].tolist()],
-               "fill": {"color": ["white", fills, "white"]}, "align": "left",
-               "font": {"size": 12, "color": "#000000"}, "line": {"color": "#CCCCCC"}},
+        header={
+            "values": ["<b>Measure</b>", "<b>Verdict</b>", "<b>Reason</b>"],
+            "fill": {"color": "#E5E5E5"},
+            "align": "left",
+            "font": {"size": 13, "color": "#000000"},
+        },
+        cells={
+            "values": [table["measure"].tolist(), table["verdict"].tolist(), table["reason"].tolist()],
+            "fill": {"color": ["white", fills, "white"]},
+            "align": "left",
+            "font": {"size": 12, "color": "#000000"},
+            "line": {"color": "#CCCCCC"},
+        },
         visible=visible,
     )
 
@@ -398,7 +489,8 @@ def timeline_figure(timeline: pd.DataFrame) -> go.Figure:
             go.Scatter(
                 x=[to_timestamp(d).strftime("%Y-%m-%d") for d in part["date"].astype(str)],
                 y=part["event_type"].astype(str).tolist(),
-                mode="markers", name=label,
+                mode="markers",
+                name=label,
                 marker={"color": colour, "symbol": symbol, "size": 13, "line": {"color": "white", "width": 1}},
                 customdata=[[d, _wrap(t, 60)] for d, t in zip(part["date"].astype(str), part["title"].astype(str))],
                 hovertemplate="%{customdata[0]}<br>%{customdata[1]}<extra></extra>",
@@ -410,8 +502,16 @@ def timeline_figure(timeline: pd.DataFrame) -> go.Figure:
             continue
         x = to_timestamp(str(row["date"].iloc[0])).strftime("%Y-%m-%d")
         fig.add_vline(x=x, line={"color": "#999999", "dash": "dot", "width": 1})
-        fig.add_annotation(x=x, y=1.0, yref="paper", text=label, showarrow=False, xanchor="left", yanchor="bottom",
-                           font={"size": 11, "color": "#444444"})
+        fig.add_annotation(
+            x=x,
+            y=1.0,
+            yref="paper",
+            text=label,
+            showarrow=False,
+            xanchor="left",
+            yanchor="bottom",
+            font={"size": 11, "color": "#444444"},
+        )
     fig.update_layout(
         base_layout(
             "FATF Recommendation 8 and AML/CFT measures against NGOs",
@@ -448,11 +548,17 @@ class ProportionalityChecker(LiveFigure):
         self.controls: dict[str, widgets.Widget] = {}
         for key, options in PROFILE_OPTIONS.items():
             if isinstance(options[0], bool):
-                control = widgets.Checkbox(value=start[key], description=PROFILE_LABELS[key], indent=False,
-                                           layout=widgets.Layout(width="auto"))
+                control = widgets.Checkbox(
+                    value=start[key], description=PROFILE_LABELS[key], indent=False, layout=widgets.Layout(width="auto")
+                )
             else:
-                control = widgets.Dropdown(options=options, value=start[key], description=PROFILE_LABELS[key],
-                                           style=style, layout=widgets.Layout(width="auto"))
+                control = widgets.Dropdown(
+                    options=options,
+                    value=start[key],
+                    description=PROFILE_LABELS[key],
+                    style=style,
+                    layout=widgets.Layout(width="auto"),
+                )
             self.controls[key] = control
         self.current_table: pd.DataFrame | None = None
         super().__init__(list(self.controls.values()), controls=self.controls.values())

@@ -157,8 +157,12 @@ def _case_trace(rows: pd.DataFrame, case: str, offset: float = 0.0, visible: boo
         name=_case_label(case),
         mode="lines+markers",
         line={"shape": "hv", "color": CASE_COLOURS.get(case, OKABE_ITO[7]), "width": 2.5, "dash": CASE_DASHES.get(case, "solid")},
-        marker={"symbol": CASE_SYMBOLS.get(case, "circle"), "size": 11, "color": CASE_COLOURS.get(case, OKABE_ITO[7]),
-                "line": {"width": 1, "color": "white"}},
+        marker={
+            "symbol": CASE_SYMBOLS.get(case, "circle"),
+            "size": 11,
+            "color": CASE_COLOURS.get(case, OKABE_ITO[7]),
+            "line": {"width": 1, "color": "white"},
+        },
         text=_hover(rows),
         hovertemplate="%{text}<extra></extra>",
         visible=visible,
@@ -171,16 +175,35 @@ def _law_shapes(milestones: pd.DataFrame | None) -> tuple[list[dict], list[dict]
     shapes, notes = [], []
     for i, r in enumerate(milestones.itertuples()):
         x = r.adopted.strftime("%Y-%m-%d")
-        shapes.append({"type": "line", "xref": "x", "yref": "paper", "x0": x, "x1": x, "y0": 0, "y1": 1,
-                       "line": {"color": "#777777", "width": 1, "dash": "dot"}})
+        shapes.append(
+            {
+                "type": "line",
+                "xref": "x",
+                "yref": "paper",
+                "x0": x,
+                "x1": x,
+                "y0": 0,
+                "y1": 1,
+                "line": {"color": "#777777", "width": 1, "dash": "dot"},
+            }
+        )
         # Labels alternate between two heights so that laws adopted a few years apart do not overlap.
         # Late laws are labelled to the left of their line, so the label stays inside the chart.
-        notes.append({"x": x, "y": 1.0 if i % 2 == 0 else 1.08, "xref": "x", "yref": "paper", "yanchor": "bottom",
-                      "xanchor": "right" if r.adopted.year >= 2020 else "left",
-                      "text": f"{r.number} ({r.adopted.strftime('%b %Y')})",
-                      "hovertext": f"{r.number}, {r.label}, adopted {r.adopted.day} {r.adopted.strftime('%B %Y')}",
-                      "showarrow": False,
-                      "font": {"size": 11, "color": "#444444"}, "align": "left"})
+        notes.append(
+            {
+                "x": x,
+                "y": 1.0 if i % 2 == 0 else 1.08,
+                "xref": "x",
+                "yref": "paper",
+                "yanchor": "bottom",
+                "xanchor": "right" if r.adopted.year >= 2020 else "left",
+                "text": f"{r.number} ({r.adopted.strftime('%b %Y')})",
+                "hovertext": f"{r.number}, {r.label}, adopted {r.adopted.day} {r.adopted.strftime('%B %Y')}",
+                "showarrow": False,
+                "font": {"size": 11, "color": "#444444"},
+                "align": "left",
+            }
+        )
     return shapes, notes
 
 
@@ -188,9 +211,17 @@ def _ladder_layout(title: str, alt: str, shapes: list[dict], notes: list[dict], 
     return base_layout(title, alt, height, top=150) | {
         "margin": {"l": 10, "r": 20, "t": 150, "b": 10},
         "xaxis": {"title": {"text": "Date of the event"}, "type": "date", "range": ["2011-07-01", "2026-01-01"]},
-        "yaxis": {"title": {"text": "Stage on the escalation ladder"}, "range": [0.6, 4.4],
-                  "tickvals": [1, 2, 3, 4], "ticktext": ["1 administrative<br>pressure", "2 informational<br>isolation",
-                                                           "3 legal<br>stigma", "4 criminal<br>liability"]},
+        "yaxis": {
+            "title": {"text": "Stage on the escalation ladder"},
+            "range": [0.6, 4.4],
+            "tickvals": [1, 2, 3, 4],
+            "ticktext": [
+                "1 administrative<br>pressure",
+                "2 informational<br>isolation",
+                "3 legal<br>stigma",
+                "4 criminal<br>liability",
+            ],
+        },
         "legend": {"orientation": "h", "x": 0, "y": -0.12, "yanchor": "top"},
         "hovermode": "closest",
         "hoverlabel": {"align": "left"},
@@ -240,7 +271,8 @@ def ladder_figure(
             title,
             f"Step chart of {n} dated events ({stage_note}) for {names}, with the date on the horizontal axis "
             f"and the stage on the four-step escalation ladder on the vertical axis.",
-            shapes, notes,
+            shapes,
+            notes,
         )
     )
     return fig
@@ -265,21 +297,33 @@ def ladder_explorer_figure(df: pd.DataFrame, milestones: pd.DataFrame | None = N
         trace.y = exact[i]
     buttons = []
     for i, case in enumerate(cases):
-        buttons.append({
-            "label": _case_label(case), "method": "update",
-            "args": [{"visible": [j == i for j in range(len(cases))], "y": exact},
-                     {"title": {"text": f"Escalation ladder: {_case_label(case)}", "x": 0.01, "xanchor": "left"}}],
-        })
-    buttons.append({
-        "label": f"All {len(cases)} cases", "method": "update",
-        "args": [{"visible": [True] * len(cases), "y": nudged},
-                 {"title": {"text": f"Escalation ladder: {len(cases)} cases compared", "x": 0.01, "xanchor": "left"}}],
-    })
+        buttons.append(
+            {
+                "label": _case_label(case),
+                "method": "update",
+                "args": [
+                    {"visible": [j == i for j in range(len(cases))], "y": exact},
+                    {"title": {"text": f"Escalation ladder: {_case_label(case)}", "x": 0.01, "xanchor": "left"}},
+                ],
+            }
+        )
+    buttons.append(
+        {
+            "label": f"All {len(cases)} cases",
+            "method": "update",
+            "args": [
+                {"visible": [True] * len(cases), "y": nudged},
+                {"title": {"text": f"Escalation ladder: {len(cases)} cases compared", "x": 0.01, "xanchor": "left"}},
+            ],
+        }
+    )
     fig.update_layout(
         title={"text": f"Escalation ladder: {_case_label(first)}"},
-        meta={"alt": f"Step chart of the escalation ladder, date against stage, with a menu that shows one of "
-                     f"{len(cases)} cases ({', '.join(_case_label(c) for c in cases)}) or all of them; "
-                     f"it opens on {_case_label(first)}. Hover over a point for the event and its legal basis."},
+        meta={
+            "alt": f"Step chart of the escalation ladder, date against stage, with a menu that shows one of "
+            f"{len(cases)} cases ({', '.join(_case_label(c) for c in cases)}) or all of them; "
+            f"it opens on {_case_label(first)}. Hover over a point for the event and its legal basis."
+        },
         updatemenus=[dropdown(buttons, pad={"b": 52})],
         margin={"l": 10, "r": 20, "t": 170, "b": 10},
         height=600,
@@ -307,8 +351,10 @@ def stage_count_figure(df: pd.DataFrame) -> go.Figure:
     total = int(counts.values.sum())
     fig.update_layout(
         title={"text": "Number of events per ladder stage, by case", "x": 0.01, "xanchor": "left"},
-        meta={"alt": f"Grouped bar chart of the {total} events in the case timelines, counting for each of "
-                     f"{len(counts)} cases how many events fall on each of the four ladder stages."},
+        meta={
+            "alt": f"Grouped bar chart of the {total} events in the case timelines, counting for each of "
+            f"{len(counts)} cases how many events fall on each of the four ladder stages."
+        },
         template=TEMPLATE_NAME,
         height=500,
         barmode="group",
@@ -333,15 +379,22 @@ class LadderExplorer(LiveFigure):
     every change of a control redraws it.
     """
 
-    def __init__(self, df: pd.DataFrame, case: str = "amnesty-russia", stages: Iterable[str] | None = None,
-                 milestones: pd.DataFrame | None = None):
+    def __init__(
+        self,
+        df: pd.DataFrame,
+        case: str = "amnesty-russia",
+        stages: Iterable[str] | None = None,
+        milestones: pd.DataFrame | None = None,
+    ):
         self.df = df
         self.milestones = milestones
         options = [(_case_label(c), c) for c in _ordered_cases(df)] + [("All cases", ALL_CASES)]
-        self.case = widgets.Dropdown(options=options, value=case, description="Case",
-                                     layout=widgets.Layout(width="380px"))
+        self.case = widgets.Dropdown(options=options, value=case, description="Case", layout=widgets.Layout(width="380px"))
         self.stages = widgets.SelectMultiple(
-            options=STAGES, value=tuple(_check_stages(stages)), description="Stages", rows=4,
+            options=STAGES,
+            value=tuple(_check_stages(stages)),
+            description="Stages",
+            rows=4,
             layout=widgets.Layout(width="380px"),
         )
         super().__init__([widgets.HBox([self.case, self.stages])], controls=(self.case, self.stages))
@@ -353,7 +406,8 @@ class LadderExplorer(LiveFigure):
         return ladder_figure(self.df, cases=cases, stages=stages, milestones=self.milestones)
 
 
-def ladder_explorer(df: pd.DataFrame, case: str = "amnesty-russia", stages: Iterable[str] | None = None,
-                    milestones: pd.DataFrame | None = None) -> LadderExplorer:
+def ladder_explorer(
+    df: pd.DataFrame, case: str = "amnesty-russia", stages: Iterable[str] | None = None, milestones: pd.DataFrame | None = None
+) -> LadderExplorer:
     """Return the live escalation-ladder explorer (case menu, stage filter) for the case timelines ``df``."""
     return LadderExplorer(df, case=case, stages=stages, milestones=milestones)

@@ -95,54 +95,134 @@ MONEY_TYPES = {"foreign agent", "foreign funding", "AML-CFT measure"}
 #: The strategy catalogue: id, short name, level, purpose, source and rationale.
 STRATEGIES = pd.DataFrame(
     [
-        ("legal_analysis", "Analyse the measure against ICCPR art. 22(2) and lobby to change it", "policy", "resist",
-         "ICNL Civic Freedom Monitor",
-         "While the measure is new, a legal analysis of legality, aim and necessity gives parliaments, donors and UN experts a reason to amend it"),
-        ("strategic_litigation", "Challenge the measure before national, regional or UN bodies", "policy", "resist",
-         "ECtHR, Ecodefence v. Russia (2022); CJEU, C-78/18 (2020)",
-         "Courts found Russia's foreign-agent regime and Hungary's foreign-funding law incompatible with freedom of association; in criminal cases, defence in court also protects people"),
-        ("counter_narrative", "Counter the stigmatising narrative with a values-based story", "policy", "resist",
-         "Gomez and Coombes (2019)",
-         "A label such as 'foreign agent' works through public opinion, so the reply has to reach the public, not only the courts"),
-        ("fatf_standards", "Engage the FATF process for a risk-based, proportionate approach to NPOs", "policy", "resist",
-         "Global NPO Coalition on FATF (2016)",
-         "A measure framed as AML/CFT compliance can be contested on the standard's own terms: risk-based and proportionate"),
-        ("rights_poverty", "Link civic space to poverty, inequality and development", "policy", "connect",
-         "UN Special Rapporteurs, A/72/502 (2017) and A/74/349 (2019)",
-         "Closing civic space excludes people living in poverty first, which makes development actors allies"),
-        ("international_agenda", "Keep the pattern on the UN and regional agenda", "policy", "connect",
-         "Special Rapporteur, A/HRC/23/39 (2013); UN Guidance Note (2020)",
-         "UN experts treat access to resources as part of freedom of association; their reports and communications need NGO evidence"),
-        ("independent_channels", "Maintain independent channels of communication", "operation", "preserve",
-         "Lifeline resiliency support (ICNL)",
-         "When websites are blocked or labelled, mirrors, newsletters and partners abroad keep information reaching people"),
-        ("secure_records", "Secure documentation and archives outside the reach of seizure", "operation", "preserve",
-         "Special Rapporteur, A/HRC/31/55 (2016)",
-         "Records kept safe preserve the baseline and the cases for future justice, even if the organisation is closed"),
-        ("compliance_readiness", "Prepare for inspections and reporting: compliance, counsel, contingency", "operation", "preserve",
-         "Lifeline resiliency support (ICNL)",
-         "Administrative pressure looks for a technical breach; careful compliance removes pretexts and buys time"),
-        ("funding_resilience", "Diversify funding and secure lawful channels for resources", "operation", "preserve",
-         "Special Rapporteur, A/HRC/23/39 (2013)",
-         "Access to resources, including from abroad, is part of freedom of association; cutting it is the lever of funding laws"),
-        ("continuity_abroad", "Keep the work going from abroad (relocation, registration elsewhere)", "operation", "preserve",
-         "ProtectDefenders.eu",
-         "When presence becomes a crime, temporary relocation and work from abroad preserve the organisation's mission"),
-        ("education", "Keep teaching human rights and mobilising supporters at home", "operation", "preserve",
-         "UN Guidance Note on civic space (2020)",
-         "Public understanding of rights and of civil society's role is what restrictive narratives try to erode"),
-        ("defender_assistance", "Assist defenders at risk: security, legal, medical and family support", "operation", "support",
-         "Front Line Defenders; ProtectDefenders.eu",
-         "Once people face labels or prosecution, emergency grants, security training and legal aid protect them"),
-        ("urgent_appeals", "Launch urgent appeals and solidarity for people prosecuted", "operation", "support",
-         "Amnesty International Urgent Action (since 1973)",
-         "Rapid, worldwide appeals show the authorities that the case is watched"),
-        ("partnerships", "Build partnerships with NGOs locally and globally", "operation", "connect",
-         "Lifeline consortium (2011); Keck and Sikkink (1998)",
-         "Coalitions share risk, relay information abroad and speak when a single group cannot"),
-        ("government_liaison", "Liaise with friendly governments and their missions", "operation", "connect",
-         "EU Guidelines on Human Rights Defenders (2004, revised 2008)",
-         "Embassies can observe trials, raise cases and issue statements; they need timely information from NGOs"),
+        (
+            "legal_analysis",
+            "Analyse the measure against ICCPR art. 22(2) and lobby to change it",
+            "policy",
+            "resist",
+            "ICNL Civic Freedom Monitor",
+            "While the measure is new, a legal analysis of legality, aim and necessity gives parliaments, donors and UN experts a reason to amend it",
+        ),
+        (
+            "strategic_litigation",
+            "Challenge the measure before national, regional or UN bodies",
+            "policy",
+            "resist",
+            "ECtHR, Ecodefence v. Russia (2022); CJEU, C-78/18 (2020)",
+            "Courts found Russia's foreign-agent regime and Hungary's foreign-funding law incompatible with freedom of association; in criminal cases, defence in court also protects people",
+        ),
+        (
+            "counter_narrative",
+            "Counter the stigmatising narrative with a values-based story",
+            "policy",
+            "resist",
+            "Gomez and Coombes (2019)",
+            "A label such as 'foreign agent' works through public opinion, so the reply has to reach the public, not only the courts",
+        ),
+        (
+            "fatf_standards",
+            "Engage the FATF process for a risk-based, proportionate approach to NPOs",
+            "policy",
+            "resist",
+            "Global NPO Coalition on FATF (2016)",
+            "A measure framed as AML/CFT compliance can be contested on the standard's own terms: risk-based and proportionate",
+        ),
+        (
+            "rights_poverty",
+            "Link civic space to poverty, inequality and development",
+            "policy",
+            "connect",
+            "UN Special Rapporteurs, A/72/502 (2017) and A/74/349 (2019)",
+            "Closing civic space excludes people living in poverty first, which makes development actors allies",
+        ),
+        (
+            "international_agenda",
+            "Keep the pattern on the UN and regional agenda",
+            "policy",
+            "connect",
+            "Special Rapporteur, A/HRC/23/39 (2013); UN Guidance Note (2020)",
+            "UN experts treat access to resources as part of freedom of association; their reports and communications need NGO evidence",
+        ),
+        (
+            "independent_channels",
+            "Maintain independent channels of communication",
+            "operation",
+            "preserve",
+            "Lifeline resiliency support (ICNL)",
+            "When websites are blocked or labelled, mirrors, newsletters and partners abroad keep information reaching people",
+        ),
+        (
+            "secure_records",
+            "Secure documentation and archives outside the reach of seizure",
+            "operation",
+            "preserve",
+            "Special Rapporteur, A/HRC/31/55 (2016)",
+            "Records kept safe preserve the baseline and the cases for future justice, even if the organisation is closed",
+        ),
+        (
+            "compliance_readiness",
+            "Prepare for inspections and reporting: compliance, counsel, contingency",
+            "operation",
+            "preserve",
+            "Lifeline resiliency support (ICNL)",
+            "Administrative pressure looks for a technical breach; careful compliance removes pretexts and buys time",
+        ),
+        (
+            "funding_resilience",
+            "Diversify funding and secure lawful channels for resources",
+            "operation",
+            "preserve",
+            "Special Rapporteur, A/HRC/23/39 (2013)",
+            "Access to resources, including from abroad, is part of freedom of association; cutting it is the lever of funding laws",
+        ),
+        (
+            "continuity_abroad",
+            "Keep the work going from abroad (relocation, registration elsewhere)",
+            "operation",
+            "preserve",
+            "ProtectDefenders.eu",
+            "When presence becomes a crime, temporary relocation and work from abroad preserve the organisation's mission",
+        ),
+        (
+            "education",
+            "Keep teaching human rights and mobilising supporters at home",
+            "operation",
+            "preserve",
+            "UN Guidance Note on civic space (2020)",
+            "Public understanding of rights and of civil society's role is what restrictive narratives try to erode",
+        ),
+        (
+            "defender_assistance",
+            "Assist defenders at risk: security, legal, medical and family support",
+            "operation",
+            "support",
+            "Front Line Defenders; ProtectDefenders.eu",
+            "Once people face labels or prosecution, emergency grants, security training and legal aid protect them",
+        ),
+        (
+            "urgent_appeals",
+            "Launch urgent appeals and solidarity for people prosecuted",
+            "operation",
+            "support",
+            "Amnesty International Urgent Action (since 1973)",
+            "Rapid, worldwide appeals show the authorities that the case is watched",
+        ),
+        (
+            "partnerships",
+            "Build partnerships with NGOs locally and globally",
+            "operation",
+            "connect",
+            "Lifeline consortium (2011); Keck and Sikkink (1998)",
+            "Coalitions share risk, relay information abroad and speak when a single group cannot",
+        ),
+        (
+            "government_liaison",
+            "Liaise with friendly governments and their missions",
+            "operation",
+            "connect",
+            "EU Guidelines on Human Rights Defenders (2004, revised 2008)",
+            "Embassies can observe trials, raise cases and issue statements; they need timely information from NGOs",
+        ),
     ],
     columns=["strategy_id", "strategy", "level", "purpose", "source", "rationale"],
 )
@@ -151,13 +231,9 @@ STRATEGIES = pd.DataFrame(
 # --------------------------------------------------------------------------- scenarios
 
 
-def make_scenario(
-    restriction: str, stage: int | str = 1, actor: str = "domestic", staff_in_country: bool = True
-) -> dict:
+def make_scenario(restriction: str, stage: int | str = 1, actor: str = "domestic", staff_in_country: bool = True) -> dict:
     """A checked scenario dict; ``stage`` may be a rank (1–4) or a stage name."""
-    return normalise_scenario(
-        {"restriction": restriction, "stage": stage, "actor": actor, "staff_in_country": staff_in_country}
-    )
+    return normalise_scenario({"restriction": restriction, "stage": stage, "actor": actor, "staff_in_country": staff_in_country})
 
 
 def normalise_scenario(scenario: Mapping) -> dict:
@@ -296,8 +372,11 @@ def strategy_heatmap(scenarios: Mapping[str, Mapping] | None = None) -> go.Figur
     scenarios = PRESETS if scenarios is None else scenarios
     if not scenarios:
         raise ValueError("no scenarios to show")
-    matrix = pd.DataFrame({name: [applies(sid, sc) for sid in STRATEGIES["strategy_id"]] for name, sc in scenarios.items()},
-                          index=STRATEGIES["strategy_id"], dtype=bool)
+    matrix = pd.DataFrame(
+        {name: [applies(sid, sc) for sid in STRATEGIES["strategy_id"]] for name, sc in scenarios.items()},
+        index=STRATEGIES["strategy_id"],
+        dtype=bool,
+    )
     cat = STRATEGIES.set_index("strategy_id")
     codes, text, hover = [], [], []
     for sid in matrix.index:
@@ -305,11 +384,13 @@ def strategy_heatmap(scenarios: Mapping[str, Mapping] | None = None) -> go.Figur
         code = PURPOSES.index(purpose) + 1
         codes.append([code if v else 0 for v in matrix.loc[sid]])
         text.append([purpose[0].upper() if v else "" for v in matrix.loc[sid]])
-        hover.append([
-            f"{cat.loc[sid, 'strategy']}<br>{cat.loc[sid, 'level']} · {purpose}<br>"
-            f"{'recommended' if v else 'not recommended'} for: {name}"
-            for name, v in matrix.loc[sid].items()
-        ])
+        hover.append(
+            [
+                f"{cat.loc[sid, 'strategy']}<br>{cat.loc[sid, 'level']} · {purpose}<br>"
+                f"{'recommended' if v else 'not recommended'} for: {name}"
+                for name, v in matrix.loc[sid].items()
+            ]
+        )
     colours = [NOT_RECOMMENDED] + [PURPOSE_COLOURS[p] for p in PURPOSES]
     n = len(colours)
     colorscale = []
@@ -337,14 +418,23 @@ def strategy_heatmap(scenarios: Mapping[str, Mapping] | None = None) -> go.Figur
     )
     # A legend for the purposes, drawn as invisible scatter traces.
     for p in PURPOSES:
-        fig.add_trace(go.Scatter(x=[None], y=[None], mode="markers", name=f"{p[0].upper()} = {p}",
-                                 marker={"symbol": "square", "size": 14, "color": PURPOSE_COLOURS[p]},
-                                 hoverinfo="skip"))
+        fig.add_trace(
+            go.Scatter(
+                x=[None],
+                y=[None],
+                mode="markers",
+                name=f"{p[0].upper()} = {p}",
+                marker={"symbol": "square", "size": 14, "color": PURPOSE_COLOURS[p]},
+                hoverinfo="skip",
+            )
+        )
     fig.update_layout(
         title={"text": "Recommended responses by scenario", "x": 0.01, "xanchor": "left", "y": 0.99, "yanchor": "top"},
-        meta={"alt": f"Heatmap of {len(matrix)} response strategies (rows) against {len(matrix.columns)} preset "
-                     "scenarios (columns); a coloured cell with a letter (R resist, P preserve, S support, "
-                     "C connect) marks a recommended strategy, a pale cell one that is not recommended."},
+        meta={
+            "alt": f"Heatmap of {len(matrix)} response strategies (rows) against {len(matrix.columns)} preset "
+            "scenarios (columns); a coloured cell with a letter (R resist, P preserve, S support, "
+            "C connect) marks a recommended strategy, a pale cell one that is not recommended."
+        },
         height=800,
         template=TEMPLATE_NAME,
         margin={"l": 10, "r": 10, "t": 110, "b": 10},
@@ -372,8 +462,10 @@ def plan_table(scenario: Mapping, title: str | None = None) -> go.Figure:
     fig = go.Figure(_table_trace(p))
     fig.update_layout(
         title={"text": title or describe(scenario), "x": 0.01, "xanchor": "left", "font": {"size": 15}},
-        meta={"alt": f"Table of the {len(p)} strategies the planner recommends for: {describe(scenario)}; "
-                     "columns strategy, level, purpose and rationale with its source."},
+        meta={
+            "alt": f"Table of the {len(p)} strategies the planner recommends for: {describe(scenario)}; "
+            "columns strategy, level, purpose and rationale with its source."
+        },
         height=_table_height(len(p)),
         template=TEMPLATE_NAME,
         margin={"l": 10, "r": 10, "t": 60, "b": 10},
@@ -384,10 +476,19 @@ def plan_table(scenario: Mapping, title: str | None = None) -> go.Figure:
 def _table_trace(p: pd.DataFrame, visible: bool = True) -> go.Table:
     return go.Table(
         columnwidth=[3.2, 1.1, 1.1, 5.6],
-        header={"values": ["<b>Strategy</b>", "<b>Level</b>", "<b>Purpose</b>", "<b>Rationale (source)</b>"],
-                "fill": {"color": "#E5E5E5"}, "align": "left", "font": {"size": 13, "color": "#222222"}},
-        cells={"values": _table_columns(p), "align": "left", "height": 30,
-               "fill": {"color": _fill(p)}, "font": {"size": 12, "color": "#222222"}},
+        header={
+            "values": ["<b>Strategy</b>", "<b>Level</b>", "<b>Purpose</b>", "<b>Rationale (source)</b>"],
+            "fill": {"color": "#E5E5E5"},
+            "align": "left",
+            "font": {"size": 13, "color": "#222222"},
+        },
+        cells={
+            "values": _table_columns(p),
+            "align": "left",
+            "height": 30,
+            "fill": {"color": _fill(p)},
+            "font": {"size": 12, "color": "#222222"},
+        },
         visible=visible,
     )
 
@@ -410,11 +511,14 @@ def planner_with_menu(scenarios: Mapping[str, Mapping] | None = None) -> TableCh
     panels = []
     for name, scenario in scenarios.items():
         p = plan(scenario)
-        rows = [[s, lvl, (pur, PURPOSE_TINTS[pur]), r]
-                for s, lvl, pur, r in p[["strategy", "level", "purpose", "rationale"]].itertuples(index=False)]
+        rows = [
+            [s, lvl, (pur, PURPOSE_TINTS[pur]), r]
+            for s, lvl, pur, r in p[["strategy", "level", "purpose", "rationale"]].itertuples(index=False)
+        ]
         panels.append((name, f"{name}: {describe(scenario)}. {len(p)} strategies recommended.", rows))
-    return TableChoice("Choose a scenario:", ["Strategy", "Level", "Purpose", "Rationale (source)"], panels,
-                       widths=[3.2, 1.1, 1.1, 5.6])
+    return TableChoice(
+        "Choose a scenario:", ["Strategy", "Level", "Purpose", "Rationale (source)"], panels, widths=[3.2, 1.1, 1.1, 5.6]
+    )
 
 
 # --------------------------------------------------------------------------- widget
@@ -427,19 +531,22 @@ class ResponsePlanner(LiveFigure):
     controls (the tests read them); every change of a control redraws them.
     """
 
-    def __init__(self, restriction: str = "foreign agent", stage: int = 1, actor: str = "domestic",
-                 staff_in_country: bool = True):
+    def __init__(
+        self, restriction: str = "foreign agent", stage: int = 1, actor: str = "domestic", staff_in_country: bool = True
+    ):
         s = make_scenario(restriction, stage, actor, staff_in_country)
         wide = widgets.Layout(width="360px")
-        self.restriction = widgets.Dropdown(options=RESTRICTIONS, value=s["restriction"], description="Restriction",
-                                            layout=wide)
-        self.stage = widgets.Dropdown(options=[(f"{k} {v}", k) for k, v in STAGES.items()], value=s["stage"],
-                                      description="Stage", layout=wide)
+        self.restriction = widgets.Dropdown(options=RESTRICTIONS, value=s["restriction"], description="Restriction", layout=wide)
+        self.stage = widgets.Dropdown(
+            options=[(f"{k} {v}", k) for k, v in STAGES.items()], value=s["stage"], description="Stage", layout=wide
+        )
         self.actor = widgets.ToggleButtons(options=ACTORS, value=s["actor"], description="NGO")
         self.staff = widgets.Checkbox(value=s["staff_in_country"], description="Staff in the country")
         self.current_plan = None
-        super().__init__([widgets.HBox([self.restriction, self.stage]), widgets.HBox([self.actor, self.staff])],
-                         controls=(self.restriction, self.stage, self.actor, self.staff))
+        super().__init__(
+            [widgets.HBox([self.restriction, self.stage]), widgets.HBox([self.actor, self.staff])],
+            controls=(self.restriction, self.stage, self.actor, self.staff),
+        )
 
     @property
     def scenario(self) -> dict:
@@ -452,14 +559,31 @@ class ResponsePlanner(LiveFigure):
         return plan_table(self.scenario)
 
 
-def response_planner(restriction: str = "foreign agent", stage: int = 1, actor: str = "domestic",
-                     staff_in_country: bool = True) -> ResponsePlanner:
+def response_planner(
+    restriction: str = "foreign agent", stage: int = 1, actor: str = "domestic", staff_in_country: bool = True
+) -> ResponsePlanner:
     """Return the live response planner."""
     return ResponsePlanner(restriction, stage, actor, staff_in_country)
 
 
 __all__ = [
-    "RESTRICTIONS", "STAGES", "ACTORS", "LEVELS", "PURPOSES", "STRATEGIES", "CASES", "PRESETS",
-    "make_scenario", "normalise_scenario", "applies", "plan", "purposes_of", "describe",
-    "strategy_heatmap", "plan_table", "planner_with_menu", "ResponsePlanner", "response_planner",
+    "RESTRICTIONS",
+    "STAGES",
+    "ACTORS",
+    "LEVELS",
+    "PURPOSES",
+    "STRATEGIES",
+    "CASES",
+    "PRESETS",
+    "make_scenario",
+    "normalise_scenario",
+    "applies",
+    "plan",
+    "purposes_of",
+    "describe",
+    "strategy_heatmap",
+    "plan_table",
+    "planner_with_menu",
+    "ResponsePlanner",
+    "response_planner",
 ]

@@ -210,8 +210,14 @@ def chapter_facts(restr: pd.DataFrame, killed: pd.DataFrame) -> dict[str, int | 
     facts["year_any_max"] = int(share.idxmax())
     facts["pct_any_all"] = round(100 * float(present(restr, ANY).astype(float).mean()))
     table = share_table(restr, "pts_s")
-    for item, key in [(ANY, "any"), ("harass_amount", "harass"), ("arrest", "arrest"), ("killing", "killing"),
-                      ("funding_int", "funding_int"), ("travel_restrict", "travel")]:
+    for item, key in [
+        (ANY, "any"),
+        ("harass_amount", "harass"),
+        ("arrest", "arrest"),
+        ("killing", "killing"),
+        ("funding_int", "funding_int"),
+        ("travel_restrict", "travel"),
+    ]:
         for level in (1, 4, 5):
             facts[f"pct_{key}_pts{level}"] = round(100 * float(table.loc[level, item]))
     n_scored = int(restr["pts_s"].notna().sum())
@@ -236,8 +242,7 @@ def chapter_facts(restr: pd.DataFrame, killed: pd.DataFrame) -> dict[str, int | 
 
 def _title(main: str, sub: str = "") -> dict:
     """A left-aligned title near the top of the figure, with an optional smaller second line."""
-    title = {"text": main, "x": 0.01, "xanchor": "left", "yref": "container", "y": 1, "yanchor": "top",
-             "pad": {"t": 12}}
+    title = {"text": main, "x": 0.01, "xanchor": "left", "yref": "container", "y": 1, "yanchor": "top", "pad": {"t": 12}}
     if sub:
         title["subtitle"] = {"text": sub}
     return title
@@ -275,9 +280,11 @@ def pts_share_figure(df: pd.DataFrame, item: str = ANY, pts: str = "pts_s") -> g
     fig = go.Figure([bar])
     fig.update_layout(
         title=_title(item_label(item), "share of country-years at each PTS level"),
-        meta={"alt": f"Bar chart of the percentage of country-years, 1994-2014, in which the restriction "
-                     f"'{item_label(item)}' was coded, for each level of the Political Terror Scale "
-                     f"({PTS_SOURCES[pts]} scores) from 1 to 5."},
+        meta={
+            "alt": f"Bar chart of the percentage of country-years, 1994-2014, in which the restriction "
+            f"'{item_label(item)}' was coded, for each level of the Political Terror Scale "
+            f"({PTS_SOURCES[pts]} scores) from 1 to 5."
+        },
         template=TEMPLATE_NAME,
         height=460,
         margin={"l": 10, "r": 20, "t": 70, "b": 10},
@@ -303,19 +310,25 @@ def pts_share_menu_figure(df: pd.DataFrame, sources: Sequence[str] = ("pts_s", "
     for c in choices:
         ys = [_pct(tables[(c, pts)]["share"]) for pts in sources]
         ns = [tables[(c, pts)]["n"].tolist() for pts in sources]
-        buttons.append({
-            "label": item_label(c),
-            "method": "update",
-            "args": [{"y": ys, "customdata": ns},
-                     {"title": _title(item_label(c), "share of country-years at each PTS level")}],
-        })
+        buttons.append(
+            {
+                "label": item_label(c),
+                "method": "update",
+                "args": [
+                    {"y": ys, "customdata": ns},
+                    {"title": _title(item_label(c), "share of country-years at each PTS level")},
+                ],
+            }
+        )
     names = " and ".join(PTS_SOURCES[p] for p in sources)
     fig.update_layout(
         title=_title(ANY_LABEL, "share of country-years at each PTS level"),
-        meta={"alt": f"Grouped bar chart of the percentage of country-years, 1994-2014, with a restriction on "
-                     f"human-rights NGOs or defenders at each level of the Political Terror Scale (scores from "
-                     f"{names}), with a menu to choose any restriction or one of the twelve types; it opens on "
-                     f"any restriction."},
+        meta={
+            "alt": f"Grouped bar chart of the percentage of country-years, 1994-2014, with a restriction on "
+            f"human-rights NGOs or defenders at each level of the Political Terror Scale (scores from "
+            f"{names}), with a menu to choose any restriction or one of the twelve types; it opens on "
+            f"any restriction."
+        },
         template=TEMPLATE_NAME,
         height=560,
         barmode="group",
@@ -333,19 +346,28 @@ def _profile_traces(profile: pd.DataFrame, item: str, sources: Sequence[str]) ->
     value = profile["score"] if item == ANY else profile[item]
     label = "Restriction score" if item == ANY else item_label(item)
     traces: list = [
-        go.Bar(x=years, y=[None if pd.isna(v) else int(v) for v in value], name=label,
-               marker={"color": SCORE_COLOUR, "line": {"color": OKABE_ITO[0], "width": 1}},
-               hovertemplate=f"%{{x}}: {label} %{{y}}<extra></extra>")
+        go.Bar(
+            x=years,
+            y=[None if pd.isna(v) else int(v) for v in value],
+            name=label,
+            marker={"color": SCORE_COLOUR, "line": {"color": OKABE_ITO[0], "width": 1}},
+            hovertemplate=f"%{{x}}: {label} %{{y}}<extra></extra>",
+        )
     ]
     for pts in sources:
         dash, symbol = PTS_LINE[pts]
         traces.append(
-            go.Scatter(x=years, y=[None if pd.isna(v) else int(v) for v in profile[pts]],
-                       name=f"PTS ({PTS_SOURCES[pts]})", mode="lines+markers", yaxis="y2",
-                       line={"color": LINE_COLOUR[pts], "dash": dash, "width": 2.5},
-                       marker={"symbol": symbol, "size": 9, "color": LINE_COLOUR[pts]},
-                       connectgaps=False,
-                       hovertemplate=f"%{{x}}: PTS {PTS_SOURCES[pts]} level %{{y}}<extra></extra>")
+            go.Scatter(
+                x=years,
+                y=[None if pd.isna(v) else int(v) for v in profile[pts]],
+                name=f"PTS ({PTS_SOURCES[pts]})",
+                mode="lines+markers",
+                yaxis="y2",
+                line={"color": LINE_COLOUR[pts], "dash": dash, "width": 2.5},
+                marker={"symbol": symbol, "size": 9, "color": LINE_COLOUR[pts]},
+                connectgaps=False,
+                hovertemplate=f"%{{x}}: PTS {PTS_SOURCES[pts]} level %{{y}}<extra></extra>",
+            )
         )
     return traces
 
@@ -365,18 +387,28 @@ def _profile_layout(title: str, alt: str, item: str, score_top: int = 12) -> dic
         "height": 520,
         "margin": {"l": 10, "r": 10, "t": 80, "b": 10},
         "xaxis": {"title": {"text": "Year"}, "range": [1993.4, 2014.6], "dtick": 2},
-        "yaxis": {"title": {"text": "Restriction score" if item == ANY else "Level (0 none, 1 some, 2 frequent)"},
-                  "range": [0, ymax + 0.5], "dtick": 2 if item == ANY else 1},
-        "yaxis2": {"title": {"text": "Political Terror Scale (1-5)"}, "overlaying": "y", "side": "right",
-                   "range": [0.5, 5.5], "dtick": 1, "showgrid": False},
+        "yaxis": {
+            "title": {"text": "Restriction score" if item == ANY else "Level (0 none, 1 some, 2 frequent)"},
+            "range": [0, ymax + 0.5],
+            "dtick": 2 if item == ANY else 1,
+        },
+        "yaxis2": {
+            "title": {"text": "Political Terror Scale (1-5)"},
+            "overlaying": "y",
+            "side": "right",
+            "range": [0.5, 5.5],
+            "dtick": 1,
+            "showgrid": False,
+        },
         "legend": {"orientation": "h", "x": 0, "y": -0.2, "yanchor": "top"},
         "bargap": 0.25,
         "hovermode": "x unified",
     }
 
 
-def country_profile_figure(df: pd.DataFrame, iso3: str, item: str = ANY,
-                           sources: Sequence[str] = ("pts_s", "pts_a")) -> go.Figure:
+def country_profile_figure(
+    df: pd.DataFrame, iso3: str, item: str = ANY, sources: Sequence[str] = ("pts_s", "pts_a")
+) -> go.Figure:
     """One country's restriction score (or one item's level) per year as bars, with its PTS scores as lines."""
     _check_item(item)
     for pts in sources:
@@ -385,16 +417,22 @@ def country_profile_figure(df: pd.DataFrame, iso3: str, item: str = ANY,
     name = country_names(df)[iso3]
     label = "restriction score" if item == ANY else item_label(item).lower()
     fig = go.Figure(_profile_traces(profile, item, sources))
-    fig.update_layout(_profile_layout(
-        f"{name}|{label} (bars) and Political Terror Scale (lines)",
-        f"Bar chart of {name}'s {label} in each year from {profile.index.min()} to {profile.index.max()}, with "
-        f"line charts of its Political Terror Scale scores from {', '.join(PTS_SOURCES[p] for p in sources)} "
-        f"on a second axis.", item, _score_top(df)))
+    fig.update_layout(
+        _profile_layout(
+            f"{name}|{label} (bars) and Political Terror Scale (lines)",
+            f"Bar chart of {name}'s {label} in each year from {profile.index.min()} to {profile.index.max()}, with "
+            f"line charts of its Political Terror Scale scores from {', '.join(PTS_SOURCES[p] for p in sources)} "
+            f"on a second axis.",
+            item,
+            _score_top(df),
+        )
+    )
     return fig
 
 
-def country_menu_figure(df: pd.DataFrame, countries: Sequence[str] | None = None,
-                        sources: Sequence[str] = ("pts_s", "pts_a")) -> go.Figure:
+def country_menu_figure(
+    df: pd.DataFrame, countries: Sequence[str] | None = None, sources: Sequence[str] = ("pts_s", "pts_a")
+) -> go.Figure:
     """The book's static country view: :func:`country_profile_figure` (restriction score) with a country menu.
 
     ``countries`` defaults to the 20 countries with the highest mean restriction
@@ -409,18 +447,23 @@ def country_menu_figure(df: pd.DataFrame, countries: Sequence[str] | None = None
         profile = country_profile(df, iso3)
         years = profile.index.tolist()
         xs = [years] * (1 + len(sources))
-        ys = [[int(v) for v in profile["score"]]] + [
-            [None if pd.isna(v) else int(v) for v in profile[pts]] for pts in sources
-        ]
-        buttons.append({
-            "label": names[iso3], "method": "update",
-            "args": [{"x": xs, "y": ys},
-                     {"title": _title(names[iso3], "restriction score (bars) and Political Terror Scale (lines)")}],
-        })
+        ys = [[int(v) for v in profile["score"]]] + [[None if pd.isna(v) else int(v) for v in profile[pts]] for pts in sources]
+        buttons.append(
+            {
+                "label": names[iso3],
+                "method": "update",
+                "args": [
+                    {"x": xs, "y": ys},
+                    {"title": _title(names[iso3], "restriction score (bars) and Political Terror Scale (lines)")},
+                ],
+            }
+        )
     fig.update_layout(
-        meta={"alt": f"Bar chart of one country's restriction score per year, 1994-2014, with its Political "
-                     f"Terror Scale scores as lines on a second axis, and a menu to choose one of {len(chosen)} "
-                     f"countries with the highest mean scores; it opens on {names[first]}."},
+        meta={
+            "alt": f"Bar chart of one country's restriction score per year, 1994-2014, with its Political "
+            f"Terror Scale scores as lines on a second axis, and a menu to choose one of {len(chosen)} "
+            f"countries with the highest mean scores; it opens on {names[first]}."
+        },
         margin={"l": 10, "r": 10, "t": 130, "b": 10},
         height=580,
         updatemenus=_menu(buttons),
@@ -438,22 +481,33 @@ def killed_figure(killed: pd.DataFrame) -> go.Figure:
         for r in rows.itertuples()
     ]
     fig = go.Figure(
-        go.Bar(x=years, y=rows["killed"].astype(int).tolist(), text=rows["killed"].astype(int).tolist(),
-               textposition="outside", hovertext=hover, hovertemplate="%{hovertext}<extra></extra>",
-               marker={"color": OKABE_ITO[5]}, name="Defenders killed (documented minimum)")
+        go.Bar(
+            x=years,
+            y=rows["killed"].astype(int).tolist(),
+            text=rows["killed"].astype(int).tolist(),
+            textposition="outside",
+            hovertext=hover,
+            hovertemplate="%{hovertext}<extra></extra>",
+            marker={"color": OKABE_ITO[5]},
+            name="Defenders killed (documented minimum)",
+        )
     )
     fig.update_layout(
-        title=_title("Human rights defenders killed per year",
-                     "documented minimums from Front Line Defenders' yearly reports"),
-        meta={"alt": f"Bar chart of the number of human rights defenders killed worldwide in each year from "
-                     f"{years[0]} to {years[-1]}, as documented by Front Line Defenders' annual reports; each "
-                     f"bar is a documented minimum, not an estimate of all killings."},
+        title=_title("Human rights defenders killed per year", "documented minimums from Front Line Defenders' yearly reports"),
+        meta={
+            "alt": f"Bar chart of the number of human rights defenders killed worldwide in each year from "
+            f"{years[0]} to {years[-1]}, as documented by Front Line Defenders' annual reports; each "
+            f"bar is a documented minimum, not an estimate of all killings."
+        },
         template=TEMPLATE_NAME,
         height=440,
         margin={"l": 10, "r": 20, "t": 70, "b": 10},
         xaxis={"title": {"text": "Year of the killings"}, "dtick": 1},
-        yaxis={"title": {"text": "Defenders killed (at least)"}, "rangemode": "tozero",
-               "range": [0, 1.15 * int(rows["killed"].max())]},
+        yaxis={
+            "title": {"text": "Defenders killed (at least)"},
+            "rangemode": "tozero",
+            "range": [0, 1.15 * int(rows["killed"].max())],
+        },
         showlegend=False,
     )
     return fig
@@ -469,9 +523,14 @@ def explorer_figure(df: pd.DataFrame, item: str = ANY, iso3: str = "RUS", pts: s
     if name is None:
         raise ValueError(f"no country with iso3 {iso3!r} in the table")
     fig = make_subplots(
-        rows=2, cols=1, vertical_spacing=0.2, specs=[[{}], [{"secondary_y": True}]],
-        subplot_titles=("All countries: share of country-years, by PTS level",
-                        f"{name}: {'restriction score' if item == ANY else 'level'} and PTS"),
+        rows=2,
+        cols=1,
+        vertical_spacing=0.2,
+        specs=[[{}], [{"secondary_y": True}]],
+        subplot_titles=(
+            "All countries: share of country-years, by PTS level",
+            f"{name}: {'restriction score' if item == ANY else 'level'} and PTS",
+        ),
     )
     fig.add_trace(_share_bar(df, item, pts), row=1, col=1)
     profile = country_profile(df, iso3)
@@ -482,10 +541,12 @@ def explorer_figure(df: pd.DataFrame, item: str = ANY, iso3: str = "RUS", pts: s
     label = item_label(item)
     fig.update_layout(
         title=_title(label, f"PTS scores from {PTS_SOURCES[pts]}"),
-        meta={"alt": f"Two charts: the percentage of country-years, 1994-2014, with the restriction '{label}' at "
-                     f"each level of the Political Terror Scale ({PTS_SOURCES[pts]} scores), and {name}'s "
-                     f"{'restriction score' if item == ANY else 'level of that restriction'} per year with its "
-                     f"Political Terror Scale score."},
+        meta={
+            "alt": f"Two charts: the percentage of country-years, 1994-2014, with the restriction '{label}' at "
+            f"each level of the Political Terror Scale ({PTS_SOURCES[pts]} scores), and {name}'s "
+            f"{'restriction score' if item == ANY else 'level of that restriction'} per year with its "
+            f"Political Terror Scale score."
+        },
         template=TEMPLATE_NAME,
         height=760,
         margin={"l": 10, "r": 10, "t": 110, "b": 10},
@@ -495,11 +556,15 @@ def explorer_figure(df: pd.DataFrame, item: str = ANY, iso3: str = "RUS", pts: s
     fig.update_xaxes(title_text="PTS level", type="category", row=1, col=1)
     fig.update_yaxes(title_text="Share (%)", range=[0, 100], ticksuffix="%", row=1, col=1)
     fig.update_xaxes(title_text="Year", range=[1993.4, 2014.6], dtick=2, row=2, col=1)
-    fig.update_yaxes(title_text="Restriction score" if item == ANY else "Level (0-2)",
-                     range=[0, (_score_top(df) if item == ANY else 2) + 0.5], dtick=2 if item == ANY else 1,
-                     row=2, col=1, secondary_y=False)
-    fig.update_yaxes(title_text="PTS (1-5)", range=[0.5, 5.5], dtick=1, showgrid=False, row=2, col=1,
-                     secondary_y=True)
+    fig.update_yaxes(
+        title_text="Restriction score" if item == ANY else "Level (0-2)",
+        range=[0, (_score_top(df) if item == ANY else 2) + 0.5],
+        dtick=2 if item == ANY else 1,
+        row=2,
+        col=1,
+        secondary_y=False,
+    )
+    fig.update_yaxes(title_text="PTS (1-5)", range=[0.5, 5.5], dtick=1, showgrid=False, row=2, col=1, secondary_y=True)
     return fig
 
 
@@ -517,14 +582,28 @@ class RestrictionsExplorer(LiveFigure):
         self.df = df
         _check_item(item)
         _check_pts(pts)
-        self.item = widgets.Dropdown(options=[(ANY_LABEL, ANY)] + [(item_label(c), c) for c in _items_in(df)],
-                                     value=item, description="Restriction", layout=widgets.Layout(width="420px"))
-        self.country = widgets.Dropdown(options=[(n, c) for c, n in country_names(df).items()], value=iso3,
-                                        description="Country", layout=widgets.Layout(width="300px"))
-        self.pts = widgets.Dropdown(options=[(v, k) for k, v in PTS_SOURCES.items()], value=pts,
-                                    description="PTS source", layout=widgets.Layout(width="300px"))
-        super().__init__([widgets.HBox([self.item, self.country, self.pts], layout=widgets.Layout(flex_flow="row wrap"))],
-                         controls=(self.item, self.country, self.pts))
+        self.item = widgets.Dropdown(
+            options=[(ANY_LABEL, ANY)] + [(item_label(c), c) for c in _items_in(df)],
+            value=item,
+            description="Restriction",
+            layout=widgets.Layout(width="420px"),
+        )
+        self.country = widgets.Dropdown(
+            options=[(n, c) for c, n in country_names(df).items()],
+            value=iso3,
+            description="Country",
+            layout=widgets.Layout(width="300px"),
+        )
+        self.pts = widgets.Dropdown(
+            options=[(v, k) for k, v in PTS_SOURCES.items()],
+            value=pts,
+            description="PTS source",
+            layout=widgets.Layout(width="300px"),
+        )
+        super().__init__(
+            [widgets.HBox([self.item, self.country, self.pts], layout=widgets.Layout(flex_flow="row wrap"))],
+            controls=(self.item, self.country, self.pts),
+        )
 
     def figure(self):
         """The figure for the current restriction, country and PTS source."""

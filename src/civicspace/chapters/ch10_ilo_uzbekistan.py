@@ -33,8 +33,7 @@ from civicspace.plotting import OKABE_ITO, TEMPLATE_NAME, LiveFigure, dropdown, 
 
 #: The caution every view of the series carries.
 SERIES_CAUTION = (
-    "Rounded estimates from surveys whose design changed, several quoted by secondary sources:<br>"
-    "not a consistent series."
+    "Rounded estimates from surveys whose design changed, several quoted by secondary sources:<br>not a consistent series."
 )
 
 SHARE = "forced_labour_share_pct"
@@ -63,13 +62,15 @@ def series_table(df: pd.DataFrame) -> pd.DataFrame:
     def show(value, fmt):
         return "–" if pd.isna(value) else fmt(float(value))
 
-    return pd.DataFrame({
-        "Harvest": series["harvest_year"].astype(str),
-        "Published": series["published"].astype(str),
-        "Pickers": [show(v, _millions) for v in series["estimated_pickers"]],
-        "Share in forced labour": [show(v, lambda x: f"{x:g}%") for v in series[SHARE]],
-        "Number in forced labour": [show(v, _thousands) for v in series[ESTIMATE]],
-    }).set_index("Harvest")
+    return pd.DataFrame(
+        {
+            "Harvest": series["harvest_year"].astype(str),
+            "Published": series["published"].astype(str),
+            "Pickers": [show(v, _millions) for v in series["estimated_pickers"]],
+            "Share in forced labour": [show(v, lambda x: f"{x:g}%") for v in series[SHARE]],
+            "Number in forced labour": [show(v, _thousands) for v in series[ESTIMATE]],
+        }
+    ).set_index("Harvest")
 
 
 def _thousands(n: float) -> str:
@@ -148,56 +149,94 @@ def ilo_series_figure(df: pd.DataFrame) -> go.Figure:
             f"<b>{y} harvest</b>: {fmt(float(v))}<br><i>Route of the figure:</i><br>{notes[j]}"
             for j, y, v in zip(known.index, known["harvest_year"], known[col])
         ]
-        traces.append(go.Bar(
-            x=known["harvest_year"].tolist(), y=[float(v) for v in known[col]], name=label,
-            marker={"color": colour, "pattern": {"shape": "/" if i else ""}},
-            text=[fmt(float(v)) for v in known[col]], textposition="outside", cliponaxis=False,
-            hovertext=hover_known, hovertemplate="%{hovertext}<extra></extra>", visible=i == 0,
-        ))
+        traces.append(
+            go.Bar(
+                x=known["harvest_year"].tolist(),
+                y=[float(v) for v in known[col]],
+                name=label,
+                marker={"color": colour, "pattern": {"shape": "/" if i else ""}},
+                text=[fmt(float(v)) for v in known[col]],
+                textposition="outside",
+                cliponaxis=False,
+                hovertext=hover_known,
+                hovertemplate="%{hovertext}<extra></extra>",
+                visible=i == 0,
+            )
+        )
         missing = series[~has]
         hover_missing = [
             f"<b>{y} harvest</b>: no {label.split(' (')[0].lower()} in the sources (not zero)<br>{notes[j]}"
             for j, y in zip(missing.index, missing["harvest_year"])
         ]
-        traces.append(go.Scatter(
-            x=missing["harvest_year"].tolist(), y=[0] * len(missing), mode="markers",
-            name="no figure in the sources (not zero)",
-            marker={"symbol": "x-thin", "size": 14, "line": {"width": 3, "color": "#777777"}, "color": "#777777"},
-            hovertext=hover_missing, hovertemplate="%{hovertext}<extra></extra>", visible=i == 0,
-        ))
+        traces.append(
+            go.Scatter(
+                x=missing["harvest_year"].tolist(),
+                y=[0] * len(missing),
+                mode="markers",
+                name="no figure in the sources (not zero)",
+                marker={"symbol": "x-thin", "size": 14, "line": {"width": 3, "color": "#777777"}, "color": "#777777"},
+                hovertext=hover_missing,
+                hovertemplate="%{hovertext}<extra></extra>",
+                visible=i == 0,
+            )
+        )
     titles = ["ILO figures by harvest: share in forced labour", "ILO figures by harvest: number in forced labour"]
     buttons = []
     for i, (_col, label, _, _) in enumerate(views):
-        buttons.append({
-            "label": label, "method": "update",
-            "args": [{"visible": [j // 2 == i for j in range(4)]},
-                     {"title.text": titles[i], "yaxis.title.text": label, "yaxis.rangemode": "tozero"}],
-        })
+        buttons.append(
+            {
+                "label": label,
+                "method": "update",
+                "args": [
+                    {"visible": [j // 2 == i for j in range(4)]},
+                    {"title.text": titles[i], "yaxis.title.text": label, "yaxis.rangemode": "tozero"},
+                ],
+            }
+        )
     ticktext = [str(y) if y in years else f"{y}<br>(no ILO<br>report)" for y in all_years]
     n_share = int(series[SHARE].notna().sum())
     n_est = int(series[ESTIMATE].notna().sum())
     fig = go.Figure(traces)
     fig.update_layout(
         title={"text": titles[0], "x": 0.01, "xanchor": "left", "y": 0.98, "yanchor": "top", "yref": "container"},
-        meta={"alt": (
-            f"Bar chart of the ILO's monitoring figures for {len(series)} Uzbek cotton harvests "
-            f"({min(years)}-{max(years)}), with a menu to show the share of pickers in forced labour "
-            f"(published for {n_share} harvests) or their number (published for {n_est}); harvests without "
-            f"a figure are marked with a grey cross, and the figures are not a consistent series."
-        )},
+        meta={
+            "alt": (
+                f"Bar chart of the ILO's monitoring figures for {len(series)} Uzbek cotton harvests "
+                f"({min(years)}-{max(years)}), with a menu to show the share of pickers in forced labour "
+                f"(published for {n_share} harvests) or their number (published for {n_est}); harvests without "
+                f"a figure are marked with a grey cross, and the figures are not a consistent series."
+            )
+        },
         template=TEMPLATE_NAME,
         height=560,
         margin={"l": 10, "r": 20, "t": 150, "b": 10},
-        xaxis={"title": {"text": "Cotton harvest"}, "tickmode": "array", "tickvals": all_years, "ticktext": ticktext,
-               "tickangle": 0, "range": [all_years[0] - 0.6, all_years[-1] + 0.6]},
+        xaxis={
+            "title": {"text": "Cotton harvest"},
+            "tickmode": "array",
+            "tickvals": all_years,
+            "ticktext": ticktext,
+            "tickangle": 0,
+            "range": [all_years[0] - 0.6, all_years[-1] + 0.6],
+        },
         yaxis={"title": {"text": views[0][1]}, "rangemode": "tozero"},
         legend={"orientation": "h", "x": 0, "y": -0.28, "yanchor": "top"},
         hovermode="closest",
         bargap=0.35,
         updatemenus=[dropdown(buttons, pad={"b": 48})],
-        annotations=[{"text": "<i>" + SERIES_CAUTION + "</i>", "align": "left", "showarrow": False, "x": 0, "y": 1.0,
-                      "xref": "paper", "yref": "paper", "xanchor": "left", "yanchor": "bottom",
-                      "font": {"size": 12, "color": "#444444"}}],
+        annotations=[
+            {
+                "text": "<i>" + SERIES_CAUTION + "</i>",
+                "align": "left",
+                "showarrow": False,
+                "x": 0,
+                "y": 1.0,
+                "xref": "paper",
+                "yref": "paper",
+                "xanchor": "left",
+                "yanchor": "bottom",
+                "font": {"size": 12, "color": "#444444"},
+            }
+        ],
     )
     return fig
 
@@ -231,16 +270,29 @@ OUTCOME_STYLE = {
 }
 
 SIM_COLUMNS = [
-    "round", "trust_start", "government", "monitor", "outcome", "trust_end",
-    "government_payoff", "monitor_payoff", "government_cumulative", "monitor_cumulative", "cooptation_cost_total",
+    "round",
+    "trust_start",
+    "government",
+    "monitor",
+    "outcome",
+    "trust_end",
+    "government_payoff",
+    "monitor_payoff",
+    "government_cumulative",
+    "monitor_cumulative",
+    "cooptation_cost_total",
 ]
 
 
 def _check_params(rounds, cooperation_payoff, exposure_cost, cooptation_cost, learning_rate, initial_trust, reform_cost):
     if isinstance(rounds, bool) or not isinstance(rounds, int) or rounds < 1:
         raise ValueError(f"rounds must be a whole number of at least 1, not {rounds!r}")
-    for name, value in [("cooperation_payoff", cooperation_payoff), ("exposure_cost", exposure_cost),
-                        ("cooptation_cost", cooptation_cost), ("reform_cost", reform_cost)]:
+    for name, value in [
+        ("cooperation_payoff", cooperation_payoff),
+        ("exposure_cost", exposure_cost),
+        ("cooptation_cost", cooptation_cost),
+        ("reform_cost", reform_cost),
+    ]:
         if not isinstance(value, (int, float)) or math.isnan(value) or value < 0:
             raise ValueError(f"{name} must be a number of at least 0, not {value!r}")
     for name, value in [("learning_rate", learning_rate), ("initial_trust", initial_trust)]:
@@ -355,8 +407,7 @@ MODEL_NOTE = "Stylised model with made-up payoffs, not an estimate."
 
 def _outcome_hover(sim: pd.DataFrame) -> list[str]:
     return [
-        f"Round {r.round}: trust {r.trust_start:.2f} → {r.trust_end:.2f}<br>government: {r.government}; "
-        f"monitor: {r.monitor}"
+        f"Round {r.round}: trust {r.trust_start:.2f} → {r.trust_end:.2f}<br>government: {r.government}; monitor: {r.monitor}"
         for r in sim.itertuples()
     ]
 
@@ -366,34 +417,68 @@ def trust_figure(sim: pd.DataFrame, title: str | None = None) -> go.Figure:
     fig = make_subplots(rows=2, cols=1, shared_xaxes=True, row_heights=[0.62, 0.38], vertical_spacing=0.08)
     x = [0] + sim["round"].tolist()
     y = [round(float(sim["trust_start"].iloc[0]), 4)] + [round(float(v), 4) for v in sim["trust_end"]]
-    fig.add_trace(go.Scatter(x=x, y=y, mode="lines", name="trust (end of round)",
-                             line={"color": "#444444", "width": 2}, hoverinfo="skip"), row=1, col=1)
+    fig.add_trace(
+        go.Scatter(x=x, y=y, mode="lines", name="trust (end of round)", line={"color": "#444444", "width": 2}, hoverinfo="skip"),
+        row=1,
+        col=1,
+    )
     hover = _outcome_hover(sim)
     for key, label in OUTCOMES.items():
         mask = (sim["outcome"] == key).to_numpy()
-        fig.add_trace(go.Scatter(
-            x=sim["round"][mask].tolist(), y=[round(float(v), 4) for v in sim["trust_end"][mask]],
-            mode="markers", name=label,
-            marker={"symbol": OUTCOME_STYLE[key]["symbol"], "size": 10, "color": OUTCOME_STYLE[key]["color"],
-                    "line": {"width": 2, "color": OUTCOME_STYLE[key]["color"]}},
-            hovertext=[h for h, m in zip(hover, mask) if m], hovertemplate="%{hovertext}<extra></extra>",
-        ), row=1, col=1)
-    for name, col, colour, dash in [("government, running payoff", "government_cumulative", OKABE_ITO[0], "solid"),
-                                    ("monitor, running payoff", "monitor_cumulative", OKABE_ITO[1], "dash")]:
-        fig.add_trace(go.Scatter(x=sim["round"].tolist(), y=[round(float(v), 3) for v in sim[col]], mode="lines",
-                                 name=name, line={"color": colour, "width": 2.5, "dash": dash},
-                                 hovertemplate=f"{name}: %{{y:.2f}} after round %{{x}}<extra></extra>"), row=2, col=1)
+        fig.add_trace(
+            go.Scatter(
+                x=sim["round"][mask].tolist(),
+                y=[round(float(v), 4) for v in sim["trust_end"][mask]],
+                mode="markers",
+                name=label,
+                marker={
+                    "symbol": OUTCOME_STYLE[key]["symbol"],
+                    "size": 10,
+                    "color": OUTCOME_STYLE[key]["color"],
+                    "line": {"width": 2, "color": OUTCOME_STYLE[key]["color"]},
+                },
+                hovertext=[h for h, m in zip(hover, mask) if m],
+                hovertemplate="%{hovertext}<extra></extra>",
+            ),
+            row=1,
+            col=1,
+        )
+    for name, col, colour, dash in [
+        ("government, running payoff", "government_cumulative", OKABE_ITO[0], "solid"),
+        ("monitor, running payoff", "monitor_cumulative", OKABE_ITO[1], "dash"),
+    ]:
+        fig.add_trace(
+            go.Scatter(
+                x=sim["round"].tolist(),
+                y=[round(float(v), 3) for v in sim[col]],
+                mode="lines",
+                name=name,
+                line={"color": colour, "width": 2.5, "dash": dash},
+                hovertemplate=f"{name}: %{{y:.2f}} after round %{{x}}<extra></extra>",
+            ),
+            row=2,
+            col=1,
+        )
     s = simulation_summary(sim)
     fig.update_layout(
-        title={"text": title or "Trust between a government and a monitor (stylised model, not an estimate)", "x": 0.01, "xanchor": "left"},
-        meta={"alt": (
-            f"Two-panel chart of a stylised {len(sim)}-round game: trust rises or falls from "
-            f"{sim['trust_start'].iloc[0]:.2f} to {s['final_trust']:.2f}, with {s['partnership_rounds']} partnership, "
-            f"{s['exposed_rounds']} exposed and {s['co_opted_rounds']} co-opted rounds marked, and below it the "
-            f"running payoffs of the government and the monitor."
-        )},
-        template=TEMPLATE_NAME, height=600, margin={"l": 10, "r": 20, "t": 70, "b": 10},
-        legend={"orientation": "h", "x": 0, "y": -0.1, "yanchor": "top"}, hovermode="closest",
+        title={
+            "text": title or "Trust between a government and a monitor (stylised model, not an estimate)",
+            "x": 0.01,
+            "xanchor": "left",
+        },
+        meta={
+            "alt": (
+                f"Two-panel chart of a stylised {len(sim)}-round game: trust rises or falls from "
+                f"{sim['trust_start'].iloc[0]:.2f} to {s['final_trust']:.2f}, with {s['partnership_rounds']} partnership, "
+                f"{s['exposed_rounds']} exposed and {s['co_opted_rounds']} co-opted rounds marked, and below it the "
+                f"running payoffs of the government and the monitor."
+            )
+        },
+        template=TEMPLATE_NAME,
+        height=600,
+        margin={"l": 10, "r": 20, "t": 70, "b": 10},
+        legend={"orientation": "h", "x": 0, "y": -0.1, "yanchor": "top"},
+        hovermode="closest",
     )
     fig.update_yaxes(title_text="Trust (0-1)", range=[-0.05, 1.05], row=1, col=1)
     fig.update_yaxes(title_text="Running payoff", row=2, col=1)
@@ -444,20 +529,37 @@ def trust_slider_figure(
                 f"round {r.round}: {OUTCOMES[r.outcome]}<br>trust {r.trust_start:.2f} → {r.trust_end:.2f}"
                 for r in sim.itertuples()
             ]
-            traces.append(go.Scatter(
-                x=x, y=y, mode="lines+markers", name="trust", showlegend=False,
-                line={"color": "#777777", "width": 2},
-                marker={"symbol": [st["symbol"] for st in styles], "size": 10,
+            traces.append(
+                go.Scatter(
+                    x=x,
+                    y=y,
+                    mode="lines+markers",
+                    name="trust",
+                    showlegend=False,
+                    line={"color": "#777777", "width": 2},
+                    marker={
+                        "symbol": [st["symbol"] for st in styles],
+                        "size": 10,
                         "color": [st["color"] for st in styles],
-                        "line": {"width": 2, "color": [st["color"] for st in styles]}},
-                hovertext=hover, hovertemplate="%{hovertext}<extra></extra>", visible=(j == k0 and i == c0),
-            ))
+                        "line": {"width": 2, "color": [st["color"] for st in styles]},
+                    },
+                    hovertext=hover,
+                    hovertemplate="%{hovertext}<extra></extra>",
+                    visible=(j == k0 and i == c0),
+                )
+            )
     # Legend entries for the outcome markers (always visible, no data).
     for key, label in OUTCOMES.items():
         st = OUTCOME_STYLE[key]
-        traces.append(go.Scatter(x=[None], y=[None], mode="markers", name=label,
-                                 marker={"symbol": st["symbol"], "size": 10, "color": st["color"],
-                                         "line": {"width": 2, "color": st["color"]}}))
+        traces.append(
+            go.Scatter(
+                x=[None],
+                y=[None],
+                mode="markers",
+                name=label,
+                marker={"symbol": st["symbol"], "size": 10, "color": st["color"], "line": {"width": 2, "color": st["color"]}},
+            )
+        )
     n_paths = n_c * n_k
 
     def visible(j: int, i: int) -> list[bool]:
@@ -465,41 +567,72 @@ def trust_slider_figure(
 
     sliders = []
     for j, k in enumerate(cooptation_costs):
-        steps = [{"label": f"{c:g}", "method": "update",
-                  "args": [{"visible": visible(j, i)}, {"title.text": title(k, c)}]}
-                 for i, c in enumerate(exposure_costs)]
-        sliders.append({"active": c0, "steps": steps, "visible": j == k0,
-                        "currentvalue": {"prefix": "Exposure cost to the government: "},
-                        "x": 0, "len": 1.0, "pad": {"t": 50}})
+        steps = [
+            {"label": f"{c:g}", "method": "update", "args": [{"visible": visible(j, i)}, {"title.text": title(k, c)}]}
+            for i, c in enumerate(exposure_costs)
+        ]
+        sliders.append(
+            {
+                "active": c0,
+                "steps": steps,
+                "visible": j == k0,
+                "currentvalue": {"prefix": "Exposure cost to the government: "},
+                "x": 0,
+                "len": 1.0,
+                "pad": {"t": 50},
+            }
+        )
     buttons = []
     for j, k in enumerate(cooptation_costs):
         layout_update = {f"sliders[{m}].visible": m == j for m in range(n_k)}
         layout_update[f"sliders[{j}].active"] = c0
         layout_update["title.text"] = title(k, exposure_costs[c0])
-        buttons.append({"label": f"Co-optation cost {k:g}", "method": "update",
-                        "args": [{"visible": visible(j, c0)}, layout_update]})
+        buttons.append(
+            {"label": f"Co-optation cost {k:g}", "method": "update", "args": [{"visible": visible(j, c0)}, layout_update]}
+        )
     fig = go.Figure(traces)
     fig.update_layout(
-        title={"text": title(cooptation_costs[k0], exposure_costs[c0]), "x": 0.01, "xanchor": "left",
-               "y": 0.98, "yanchor": "top", "yref": "container"},
-        meta={"alt": (
-            f"Line chart of a stylised repeated game: trust between a government and a monitor over "
-            f"{fixed['rounds']} rounds, with a menu for the monitor's co-optation cost "
-            f"({', '.join(f'{k:g}' for k in cooptation_costs)}) and a slider for the government's exposure cost "
-            f"({', '.join(f'{c:g}' for c in exposure_costs)}); marker shapes show each round's outcome."
-        )},
-        template=TEMPLATE_NAME, height=640, margin={"l": 10, "r": 20, "t": 150, "b": 10},
+        title={
+            "text": title(cooptation_costs[k0], exposure_costs[c0]),
+            "x": 0.01,
+            "xanchor": "left",
+            "y": 0.98,
+            "yanchor": "top",
+            "yref": "container",
+        },
+        meta={
+            "alt": (
+                f"Line chart of a stylised repeated game: trust between a government and a monitor over "
+                f"{fixed['rounds']} rounds, with a menu for the monitor's co-optation cost "
+                f"({', '.join(f'{k:g}' for k in cooptation_costs)}) and a slider for the government's exposure cost "
+                f"({', '.join(f'{c:g}' for c in exposure_costs)}); marker shapes show each round's outcome."
+            )
+        },
+        template=TEMPLATE_NAME,
+        height=640,
+        margin={"l": 10, "r": 20, "t": 150, "b": 10},
         xaxis={"title": {"text": "Round"}, "range": [-0.5, fixed["rounds"] + 0.5]},
         yaxis={"title": {"text": "Trust (0-1)"}, "range": [-0.05, 1.05]},
         legend={"orientation": "h", "x": 0, "y": -0.45, "yanchor": "top"},
         hovermode="closest",
         sliders=sliders,
         updatemenus=[dropdown(buttons, active=k0, pad={"b": 48})],
-        annotations=[{"text": f"<i>{MODEL_NOTE}<br>Fixed: cooperation payoff {fixed['cooperation_payoff']:g}, "
-                              f"reform cost {fixed['reform_cost']:g}, learning rate {fixed['learning_rate']:g}, "
-                              f"initial trust {fixed['initial_trust']:g}.</i>",
-                      "showarrow": False, "x": 0, "y": 1.0, "xref": "paper", "yref": "paper", "align": "left",
-                      "xanchor": "left", "yanchor": "bottom", "font": {"size": 12, "color": "#444444"}}],
+        annotations=[
+            {
+                "text": f"<i>{MODEL_NOTE}<br>Fixed: cooperation payoff {fixed['cooperation_payoff']:g}, "
+                f"reform cost {fixed['reform_cost']:g}, learning rate {fixed['learning_rate']:g}, "
+                f"initial trust {fixed['initial_trust']:g}.</i>",
+                "showarrow": False,
+                "x": 0,
+                "y": 1.0,
+                "xref": "paper",
+                "yref": "paper",
+                "align": "left",
+                "xanchor": "left",
+                "yanchor": "bottom",
+                "font": {"size": 12, "color": "#444444"},
+            }
+        ],
     )
     return fig
 
@@ -519,8 +652,17 @@ class TrustSimulator(LiveFigure):
         lay = widgets.Layout(width="440px")
 
         def fslider(name, label, lo, hi, step):
-            return widgets.FloatSlider(value=values[name], min=lo, max=hi, step=step, description=label,
-                                       continuous_update=False, style=style, layout=lay, readout_format=".2f")
+            return widgets.FloatSlider(
+                value=values[name],
+                min=lo,
+                max=hi,
+                step=step,
+                description=label,
+                continuous_update=False,
+                style=style,
+                layout=lay,
+                readout_format=".2f",
+            )
 
         self.controls = {
             "cooperation_payoff": fslider("cooperation_payoff", "Payoff of cooperation", 0.0, 3.0, 0.1),
@@ -529,8 +671,16 @@ class TrustSimulator(LiveFigure):
             "reform_cost": fslider("reform_cost", "Cost of reform (government)", 0.1, 2.0, 0.1),
             "learning_rate": fslider("learning_rate", "Learning rate", 0.05, 1.0, 0.05),
             "initial_trust": fslider("initial_trust", "Initial trust", 0.0, 1.0, 0.05),
-            "rounds": widgets.IntSlider(value=values["rounds"], min=5, max=50, step=1, description="Rounds",
-                                        continuous_update=False, style=style, layout=lay),
+            "rounds": widgets.IntSlider(
+                value=values["rounds"],
+                min=5,
+                max=50,
+                step=1,
+                description="Rounds",
+                continuous_update=False,
+                style=style,
+                layout=lay,
+            ),
         }
         self.summary = widgets.HTML()
         self.current_table: pd.DataFrame | None = None

@@ -61,7 +61,6 @@ WINDOW_FILL = "#E8E8E8"
 WEEK_MS = 7 * 24 * 3600 * 1000
 
 
-
 def _check_rule(rule: str, stat: str | None = None, window: int | None = None) -> None:
     if rule not in RULES:
         raise ValueError(f"rule must be one of {RULES}, not {rule!r}")
@@ -131,8 +130,7 @@ def _trailing(counts: pd.Series, window: int, stat: str = "median") -> tuple[pd.
     return centre, previous.std()
 
 
-def _series(df: pd.DataFrame, region: str = ALL, incident_type: str = ALL, window: int = 8,
-            stat: str = "median") -> pd.DataFrame:
+def _series(df: pd.DataFrame, region: str = ALL, incident_type: str = ALL, window: int = 8, stat: str = "median") -> pd.DataFrame:
     """One weekly series (a region or all, an incident type or all) with its ``baseline`` and ``spread``."""
     _check_rule("ratio", stat, window)
     out = weekly_counts(select(df, region, incident_type), by=[])
@@ -254,27 +252,46 @@ def _window_shapes(events: pd.DataFrame) -> tuple[list[dict], list[dict]]:
     shapes, notes = [], []
     windows = election_windows(events).sort_values("first_week")
     for i, row in enumerate(windows.itertuples()):
-        shapes.append({
-            "type": "rect", "xref": "x", "yref": "paper", "layer": "below", "line": {"width": 0},
-            "x0": row.first_week.strftime("%Y-%m-%d"), "x1": row.end.strftime("%Y-%m-%d"), "y0": 0, "y1": 1,
-            "fillcolor": WINDOW_FILL,
-        })
+        shapes.append(
+            {
+                "type": "rect",
+                "xref": "x",
+                "yref": "paper",
+                "layer": "below",
+                "line": {"width": 0},
+                "x0": row.first_week.strftime("%Y-%m-%d"),
+                "x1": row.end.strftime("%Y-%m-%d"),
+                "y0": 0,
+                "y1": 1,
+                "fillcolor": WINDOW_FILL,
+            }
+        )
         # The first label runs left from the end of its band, the others right from their start,
         # so that labels of neighbouring windows do not overlap.
         first = i == 0 and len(windows) > 1
-        notes.append({
-            "x": (row.end if first else row.first_week).strftime("%Y-%m-%d"), "y": 1, "xref": "x", "yref": "paper",
-            "yanchor": "bottom", "xanchor": "right" if first else "left", "showarrow": False,
-            "font": {"size": 12, "color": "#444444"}, "text": str(row.event),
-        })
+        notes.append(
+            {
+                "x": (row.end if first else row.first_week).strftime("%Y-%m-%d"),
+                "y": 1,
+                "xref": "x",
+                "yref": "paper",
+                "yanchor": "bottom",
+                "xanchor": "right" if first else "left",
+                "showarrow": False,
+                "font": {"size": 12, "color": "#444444"},
+                "text": str(row.event),
+            }
+        )
     return shapes, notes
 
 
 def _score_text(series: pd.DataFrame) -> str:
     """Hits, false alarms and missed election-window weeks of a flagged series, as words for a title."""
     flag, truth = series["flag"].astype(bool), series["is_election_window"].astype(bool)
-    return (f"{int((flag & truth).sum())} hit(s), {int((flag & ~truth).sum())} false alarm(s), "
-            f"{int((~flag & truth).sum())} missed election-window week(s)")
+    return (
+        f"{int((flag & truth).sum())} hit(s), {int((flag & ~truth).sum())} false alarm(s), "
+        f"{int((~flag & truth).sum())} missed election-window week(s)"
+    )
 
 
 def _flag_label(series: pd.DataFrame) -> str:
@@ -287,8 +304,16 @@ def _limit_name(threshold: float, rule: str) -> str:
     return f"Alert limit ({threshold:g} × baseline)" if rule == "ratio" else f"Alert limit (baseline + {threshold:g} × spread)"
 
 
-def series_figure(df: pd.DataFrame, events: pd.DataFrame, region: str = ALL, incident_type: str = ALL,
-                  threshold: float = 2.0, window: int = 8, stat: str = "median", rule: str = "ratio") -> go.Figure:
+def series_figure(
+    df: pd.DataFrame,
+    events: pd.DataFrame,
+    region: str = ALL,
+    incident_type: str = ALL,
+    threshold: float = 2.0,
+    window: int = 8,
+    stat: str = "median",
+    rule: str = "ratio",
+) -> go.Figure:
     """Weekly SIMULATED reports for one region and incident type, with baseline, alert limit and flagged weeks.
 
     The grey bands are the ground-truth election windows; the title gives the hits,
@@ -301,44 +326,75 @@ def series_figure(df: pd.DataFrame, events: pd.DataFrame, region: str = ALL, inc
     flagged = series[series["flag"]]
     what = f"{type_label(incident_type)}, {region_label(region)}"
     fig = go.Figure()
-    fig.add_trace(go.Scatter(
-        x=x, y=[int(v) for v in series["count"]], name="Reports per week (simulated)", mode="lines",
-        line={"color": COLOURS["count"], "width": 1.6},
-        hovertemplate="Week of %{x|%d %b %Y}: %{y} report(s)<extra></extra>",
-    ))
-    fig.add_trace(go.Scatter(
-        x=x, y=_rounded(series["baseline"]), name=f"Baseline ({stat} of previous {window} weeks)", mode="lines",
-        line={"color": COLOURS["baseline"], "width": 1.4, "dash": "dash"},
-        hovertemplate="Baseline: %{y}<extra></extra>",
-    ))
-    fig.add_trace(go.Scatter(
-        x=x, y=_rounded(series["limit"]), name=_limit_name(threshold, rule), mode="lines",
-        line={"color": COLOURS["limit"], "width": 1.4, "dash": "dot"},
-        hovertemplate="Alert limit: %{y}<extra></extra>",
-    ))
-    fig.add_trace(go.Scatter(
-        x=_dates(flagged["week_start"]), y=[int(v) for v in flagged["count"]],
-        name=f"Flagged week ({n_flags})", mode="markers",
-        marker={"color": COLOURS["flag"], "symbol": "triangle-up", "size": 11, "line": {"color": "white", "width": 1}},
-        hovertemplate="Red flag, week of %{x|%d %b %Y}: %{y} report(s)<extra></extra>",
-    ))
+    fig.add_trace(
+        go.Scatter(
+            x=x,
+            y=[int(v) for v in series["count"]],
+            name="Reports per week (simulated)",
+            mode="lines",
+            line={"color": COLOURS["count"], "width": 1.6},
+            hovertemplate="Week of %{x|%d %b %Y}: %{y} report(s)<extra></extra>",
+        )
+    )
+    fig.add_trace(
+        go.Scatter(
+            x=x,
+            y=_rounded(series["baseline"]),
+            name=f"Baseline ({stat} of previous {window} weeks)",
+            mode="lines",
+            line={"color": COLOURS["baseline"], "width": 1.4, "dash": "dash"},
+            hovertemplate="Baseline: %{y}<extra></extra>",
+        )
+    )
+    fig.add_trace(
+        go.Scatter(
+            x=x,
+            y=_rounded(series["limit"]),
+            name=_limit_name(threshold, rule),
+            mode="lines",
+            line={"color": COLOURS["limit"], "width": 1.4, "dash": "dot"},
+            hovertemplate="Alert limit: %{y}<extra></extra>",
+        )
+    )
+    fig.add_trace(
+        go.Scatter(
+            x=_dates(flagged["week_start"]),
+            y=[int(v) for v in flagged["count"]],
+            name=f"Flagged week ({n_flags})",
+            mode="markers",
+            marker={"color": COLOURS["flag"], "symbol": "triangle-up", "size": 11, "line": {"color": "white", "width": 1}},
+            hovertemplate="Red flag, week of %{x|%d %b %Y}: %{y} report(s)<extra></extra>",
+        )
+    )
     shapes, notes = _window_shapes(events)
     fig.update_layout(
-        title={"text": f"Red flags in simulated reports: {what}<br><sup>{scores}</sup>",
-               "x": 0.01, "xanchor": "left"},
-        meta={"alt": f"Line chart of simulated weekly incident reports ({what}, {len(series)} weeks, 2021–2023) "
-                     f"with a trailing baseline, an alert limit and {n_flags} flagged weeks marked by "
-                     f"triangles; grey bands mark the two simulated election windows; {scores}."},
-        template=TEMPLATE_NAME, height=560, shapes=shapes, annotations=notes, hovermode="x unified",
+        title={"text": f"Red flags in simulated reports: {what}<br><sup>{scores}</sup>", "x": 0.01, "xanchor": "left"},
+        meta={
+            "alt": f"Line chart of simulated weekly incident reports ({what}, {len(series)} weeks, 2021–2023) "
+            f"with a trailing baseline, an alert limit and {n_flags} flagged weeks marked by "
+            f"triangles; grey bands mark the two simulated election windows; {scores}."
+        },
+        template=TEMPLATE_NAME,
+        height=560,
+        shapes=shapes,
+        annotations=notes,
+        hovermode="x unified",
         margin={"l": 10, "r": 20, "t": 110, "b": 10},
-        xaxis={"type": "date"}, yaxis={"title": "Reports per week (simulated)", "rangemode": "tozero"},
+        xaxis={"type": "date"},
+        yaxis={"title": "Reports per week (simulated)", "rangemode": "tozero"},
         legend={"orientation": "h", "x": 0, "y": -0.1, "yanchor": "top"},
     )
     return fig
 
 
-def detector_figure(df: pd.DataFrame, events: pd.DataFrame, thresholds: Sequence[float] = SLIDER_THRESHOLDS,
-                    window: int = 8, stat: str = "median", start: float = 2.0) -> go.Figure:
+def detector_figure(
+    df: pd.DataFrame,
+    events: pd.DataFrame,
+    thresholds: Sequence[float] = SLIDER_THRESHOLDS,
+    window: int = 8,
+    stat: str = "median",
+    start: float = 2.0,
+) -> go.Figure:
     """The book's static-but-interactive detector: a region menu and a threshold slider (ratio rule).
 
     Counts are totals of all incident types per region (plus all regions
@@ -361,35 +417,57 @@ def detector_figure(df: pd.DataFrame, events: pd.DataFrame, thresholds: Sequence
         # Weekly series share one date axis: x0 + dx instead of 156 dates per trace keeps the page small.
         x = {"x0": _dates(s["week_start"])[0], "dx": WEEK_MS}
         first = r == regions[0]
-        fig.add_trace(go.Scatter(
-            **x, y=[int(v) for v in s["count"]], name="Reports per week (simulated)", mode="lines", visible=first,
-            line={"color": COLOURS["count"], "width": 1.6},
-            hovertemplate="Week of %{x|%d %b %Y}: %{y} report(s)<extra></extra>",
-        ))
-        fig.add_trace(go.Scatter(
-            **x, y=_rounded(s["baseline"]), name=f"Baseline ({stat} of previous {window} weeks)", mode="lines",
-            visible=first, line={"color": COLOURS["baseline"], "width": 1.4, "dash": "dash"},
-            hovertemplate="Baseline: %{y}<extra></extra>",
-        ))
+        fig.add_trace(
+            go.Scatter(
+                **x,
+                y=[int(v) for v in s["count"]],
+                name="Reports per week (simulated)",
+                mode="lines",
+                visible=first,
+                line={"color": COLOURS["count"], "width": 1.6},
+                hovertemplate="Week of %{x|%d %b %Y}: %{y} report(s)<extra></extra>",
+            )
+        )
+        fig.add_trace(
+            go.Scatter(
+                **x,
+                y=_rounded(s["baseline"]),
+                name=f"Baseline ({stat} of previous {window} weeks)",
+                mode="lines",
+                visible=first,
+                line={"color": COLOURS["baseline"], "width": 1.4, "dash": "dash"},
+                hovertemplate="Baseline: %{y}<extra></extra>",
+            )
+        )
         for t in thresholds:
             f = _apply_rule(s, threshold=t)
-            per_step[t]["y"] += [_rounded(f["limit"]),
-                                 [int(c) if fl else None for c, fl in zip(f["count"], f["flag"])]]
+            per_step[t]["y"] += [_rounded(f["limit"]), [int(c) if fl else None for c, fl in zip(f["count"], f["flag"])]]
             per_step[t]["name"] += [_limit_name(t, "ratio"), _flag_label(f)]
         f0 = _apply_rule(s, threshold=start)
         limit_idx.append(len(fig.data))
-        fig.add_trace(go.Scatter(
-            **x, y=_rounded(f0["limit"]), name=_limit_name(start, "ratio"), mode="lines", visible=first,
-            line={"color": COLOURS["limit"], "width": 1.4, "dash": "dot"},
-            hovertemplate="Alert limit: %{y}<extra></extra>",
-        ))
+        fig.add_trace(
+            go.Scatter(
+                **x,
+                y=_rounded(f0["limit"]),
+                name=_limit_name(start, "ratio"),
+                mode="lines",
+                visible=first,
+                line={"color": COLOURS["limit"], "width": 1.4, "dash": "dot"},
+                hovertemplate="Alert limit: %{y}<extra></extra>",
+            )
+        )
         flag_idx.append(len(fig.data))
-        fig.add_trace(go.Scatter(
-            **x, y=[int(c) if fl else None for c, fl in zip(f0["count"], f0["flag"])],
-            name=_flag_label(f0), mode="markers", visible=first,
-            marker={"color": COLOURS["flag"], "symbol": "triangle-up", "size": 11, "line": {"color": "white", "width": 1}},
-            hovertemplate="Red flag: %{y} report(s)<extra></extra>",
-        ))
+        fig.add_trace(
+            go.Scatter(
+                **x,
+                y=[int(c) if fl else None for c, fl in zip(f0["count"], f0["flag"])],
+                name=_flag_label(f0),
+                mode="markers",
+                visible=first,
+                marker={"color": COLOURS["flag"], "symbol": "triangle-up", "size": 11, "line": {"color": "white", "width": 1}},
+                hovertemplate="Red flag: %{y} report(s)<extra></extra>",
+            )
+        )
     per_region = 4
     indices = [i for pair in zip(limit_idx, flag_idx) for i in pair]
     steps = [
@@ -399,36 +477,69 @@ def detector_figure(df: pd.DataFrame, events: pd.DataFrame, thresholds: Sequence
     buttons = []
     for i, r in enumerate(regions):
         visible = [j // per_region == i for j in range(len(fig.data))]
-        buttons.append({
-            "label": "All regions" if r == ALL else r, "method": "update",
-            "args": [{"visible": visible},
-                     {"title": {"text": f"Red-flag detector, simulated reports: {region_label(r)}", "x": 0.01,
-                                "xanchor": "left", "y": 0.99, "yanchor": "top"}}],
-        })
+        buttons.append(
+            {
+                "label": "All regions" if r == ALL else r,
+                "method": "update",
+                "args": [
+                    {"visible": visible},
+                    {
+                        "title": {
+                            "text": f"Red-flag detector, simulated reports: {region_label(r)}",
+                            "x": 0.01,
+                            "xanchor": "left",
+                            "y": 0.99,
+                            "yanchor": "top",
+                        }
+                    },
+                ],
+            }
+        )
     shapes, notes = _window_shapes(events)
     fig.update_layout(
-        title={"text": f"Red-flag detector, simulated reports: {region_label(regions[0])}", "x": 0.01, "xanchor": "left",
-               "y": 0.99, "yanchor": "top"},
-        meta={"alt": f"Line chart of simulated weekly incident reports (all types) from 2021 to 2023 with a trailing "
-                     f"baseline ({stat} of the previous {window} weeks), an alert limit and flagged weeks marked by "
-                     f"triangles; a menu chooses all regions or one of {len(regions) - 1} fictional regions, a slider "
-                     f"sets the threshold from {thresholds[0]:g} to {thresholds[-1]:g} times the baseline, and grey "
-                     f"bands mark the two simulated election windows."},
-        template=TEMPLATE_NAME, height=720, shapes=shapes, annotations=notes, hovermode="x unified",
+        title={
+            "text": f"Red-flag detector, simulated reports: {region_label(regions[0])}",
+            "x": 0.01,
+            "xanchor": "left",
+            "y": 0.99,
+            "yanchor": "top",
+        },
+        meta={
+            "alt": f"Line chart of simulated weekly incident reports (all types) from 2021 to 2023 with a trailing "
+            f"baseline ({stat} of the previous {window} weeks), an alert limit and flagged weeks marked by "
+            f"triangles; a menu chooses all regions or one of {len(regions) - 1} fictional regions, a slider "
+            f"sets the threshold from {thresholds[0]:g} to {thresholds[-1]:g} times the baseline, and grey "
+            f"bands mark the two simulated election windows."
+        },
+        template=TEMPLATE_NAME,
+        height=720,
+        shapes=shapes,
+        annotations=notes,
+        hovermode="x unified",
         margin={"l": 10, "r": 20, "t": 145, "b": 240},
         xaxis={"type": "date"},
         yaxis={"title": "Reports per week (simulated)", "rangemode": "tozero"},
         legend={"orientation": "h", "x": 0, "y": -0.09, "yanchor": "top"},
         updatemenus=[dropdown(buttons, pad={"b": 34})],
-        sliders=[{"active": thresholds.index(start), "steps": steps, "x": 0, "len": 1.0,
-                  "y": -0.4, "yanchor": "top", "pad": {"t": 0, "b": 0},
-                  "currentvalue": {"prefix": "Threshold (× baseline): ", "xanchor": "left"}}],
+        sliders=[
+            {
+                "active": thresholds.index(start),
+                "steps": steps,
+                "x": 0,
+                "len": 1.0,
+                "y": -0.4,
+                "yanchor": "top",
+                "pad": {"t": 0, "b": 0},
+                "currentvalue": {"prefix": "Threshold (× baseline): ", "xanchor": "left"},
+            }
+        ],
     )
     return fig
 
 
-def tradeoff_figure(df: pd.DataFrame, thresholds: Sequence[float] = SLIDER_THRESHOLDS, window: int = 8,
-                    stat: str = "median") -> go.Figure:
+def tradeoff_figure(
+    df: pd.DataFrame, thresholds: Sequence[float] = SLIDER_THRESHOLDS, window: int = 8, stat: str = "median"
+) -> go.Figure:
     """Grouped bars: hits and false alarms (region-weeks, all six regions) for each threshold of the ratio rule."""
     series = [_series(df, r, ALL, window=window, stat=stat) for r in _regions(df)]
     hits, false_alarms = [], []
@@ -437,21 +548,35 @@ def tradeoff_figure(df: pd.DataFrame, thresholds: Sequence[float] = SLIDER_THRES
         hits.append(sum(int((f["flag"] & f["is_election_window"]).sum()) for f in flagged))
         false_alarms.append(sum(int((f["flag"] & ~f["is_election_window"]).sum()) for f in flagged))
     labels = [f"{float(t):g}" for t in thresholds]
-    fig = go.Figure([
-        go.Bar(x=labels, y=hits, name="Hits (flag in an election window)",
-               marker={"color": OKABE_ITO[2]},
-               hovertemplate="Threshold %{x}: %{y} hit(s)<extra></extra>"),
-        go.Bar(x=labels, y=false_alarms, name="False alarms (flag outside the windows)",
-               marker={"color": OKABE_ITO[5], "pattern": {"shape": "/"}},
-               hovertemplate="Threshold %{x}: %{y} false alarm(s)<extra></extra>"),
-    ])
+    fig = go.Figure(
+        [
+            go.Bar(
+                x=labels,
+                y=hits,
+                name="Hits (flag in an election window)",
+                marker={"color": OKABE_ITO[2]},
+                hovertemplate="Threshold %{x}: %{y} hit(s)<extra></extra>",
+            ),
+            go.Bar(
+                x=labels,
+                y=false_alarms,
+                name="False alarms (flag outside the windows)",
+                marker={"color": OKABE_ITO[5], "pattern": {"shape": "/"}},
+                hovertemplate="Threshold %{x}: %{y} false alarm(s)<extra></extra>",
+            ),
+        ]
+    )
     n_truth = sum(int(s["is_election_window"].sum()) for s in series)
     fig.update_layout(
         title={"text": "Hits and false alarms by threshold, simulated reports (six regions)", "x": 0.01, "xanchor": "left"},
-        meta={"alt": f"Grouped bar chart of the hits and false alarms of the red-flag rule on the simulated reports "
-                     f"of six fictional regions, for thresholds from {labels[0]} to {labels[-1]} times the baseline; "
-                     f"{n_truth} region-weeks lie in the election windows."},
-        template=TEMPLATE_NAME, height=440, barmode="group",
+        meta={
+            "alt": f"Grouped bar chart of the hits and false alarms of the red-flag rule on the simulated reports "
+            f"of six fictional regions, for thresholds from {labels[0]} to {labels[-1]} times the baseline; "
+            f"{n_truth} region-weeks lie in the election windows."
+        },
+        template=TEMPLATE_NAME,
+        height=440,
+        barmode="group",
         margin={"l": 10, "r": 20, "t": 60, "b": 10},
         xaxis={"title": "Threshold (count must exceed threshold × baseline)", "type": "category"},
         yaxis={"title": "Region-weeks"},
@@ -471,43 +596,89 @@ class RedFlagDetector(LiveFigure):
     alarms and missed election-window weeks.
     """
 
-    def __init__(self, df: pd.DataFrame, events: pd.DataFrame, region: str = ALL, incident_type: str = ALL,
-                 threshold: float = 2.0, window: int = 8, rule: str = "ratio"):
+    def __init__(
+        self,
+        df: pd.DataFrame,
+        events: pd.DataFrame,
+        region: str = ALL,
+        incident_type: str = ALL,
+        threshold: float = 2.0,
+        window: int = 8,
+        rule: str = "ratio",
+    ):
         self.df = df
         self.events = events
         regions = [("All regions", ALL)] + [(r, r) for r in sorted(df["region"].astype(str).unique())]
-        types = [("All incident types", ALL)] + [(TYPE_LABELS.get(t, t), t) for t in INCIDENT_TYPES
-                                                  if t in set(df["incident_type"].astype(str))]
+        types = [("All incident types", ALL)] + [
+            (TYPE_LABELS.get(t, t), t) for t in INCIDENT_TYPES if t in set(df["incident_type"].astype(str))
+        ]
         wide = widgets.Layout(width="330px")
         style = {"description_width": "110px"}
         self.region = widgets.Dropdown(options=regions, value=region, description="Region", layout=wide, style=style)
-        self.incident_type = widgets.Dropdown(options=types, value=incident_type, description="Incident type",
-                                              layout=wide, style=style)
-        self.rule = widgets.Dropdown(options=[("count > threshold × baseline", "ratio"),
-                                              ("count > baseline + threshold × spread", "z")],
-                                     value=rule, description="Rule", layout=widgets.Layout(width="420px"), style=style)
-        self.threshold = widgets.FloatSlider(value=threshold, min=0.5, max=4.0, step=0.25, description="Threshold",
-                                             continuous_update=False, layout=widgets.Layout(width="420px"), style=style)
-        self.window = widgets.IntSlider(value=window, min=2, max=26, step=1, description="Baseline weeks",
-                                        continuous_update=False, layout=widgets.Layout(width="420px"), style=style)
+        self.incident_type = widgets.Dropdown(
+            options=types, value=incident_type, description="Incident type", layout=wide, style=style
+        )
+        self.rule = widgets.Dropdown(
+            options=[("count > threshold × baseline", "ratio"), ("count > baseline + threshold × spread", "z")],
+            value=rule,
+            description="Rule",
+            layout=widgets.Layout(width="420px"),
+            style=style,
+        )
+        self.threshold = widgets.FloatSlider(
+            value=threshold,
+            min=0.5,
+            max=4.0,
+            step=0.25,
+            description="Threshold",
+            continuous_update=False,
+            layout=widgets.Layout(width="420px"),
+            style=style,
+        )
+        self.window = widgets.IntSlider(
+            value=window,
+            min=2,
+            max=26,
+            step=1,
+            description="Baseline weeks",
+            continuous_update=False,
+            layout=widgets.Layout(width="420px"),
+            style=style,
+        )
         self.summary = widgets.Label()
-        controls = widgets.HBox([widgets.VBox([self.region, self.incident_type]),
-                                 widgets.VBox([self.rule, self.threshold, self.window])])
-        super().__init__([controls, self.summary],
-                         controls=(self.region, self.incident_type, self.rule, self.threshold, self.window))
+        controls = widgets.HBox(
+            [widgets.VBox([self.region, self.incident_type]), widgets.VBox([self.rule, self.threshold, self.window])]
+        )
+        super().__init__(
+            [controls, self.summary], controls=(self.region, self.incident_type, self.rule, self.threshold, self.window)
+        )
 
     def figure(self):
         """The series for the current controls; updates the hit and false-alarm counts."""
-        args = dict(region=self.region.value, incident_type=self.incident_type.value,
-                    threshold=float(self.threshold.value), window=int(self.window.value), rule=self.rule.value)
-        series = _apply_rule(_series(self.df, args["region"], args["incident_type"], window=args["window"]),
-                             threshold=args["threshold"], rule=args["rule"])
+        args = dict(
+            region=self.region.value,
+            incident_type=self.incident_type.value,
+            threshold=float(self.threshold.value),
+            window=int(self.window.value),
+            rule=self.rule.value,
+        )
+        series = _apply_rule(
+            _series(self.df, args["region"], args["incident_type"], window=args["window"]),
+            threshold=args["threshold"],
+            rule=args["rule"],
+        )
         self.summary.value = f"Simulated data. {_score_text(series)}."
         return series_figure(self.df, self.events, **args)
 
 
-def red_flag_detector(df: pd.DataFrame, events: pd.DataFrame, region: str = ALL, incident_type: str = ALL,
-                      threshold: float = 2.0, window: int = 8, rule: str = "ratio") -> RedFlagDetector:
+def red_flag_detector(
+    df: pd.DataFrame,
+    events: pd.DataFrame,
+    region: str = ALL,
+    incident_type: str = ALL,
+    threshold: float = 2.0,
+    window: int = 8,
+    rule: str = "ratio",
+) -> RedFlagDetector:
     """Return the live red-flag detector for the SIMULATED monitoring reports ``df`` and their events table."""
-    return RedFlagDetector(df, events, region=region, incident_type=incident_type, threshold=threshold,
-                           window=window, rule=rule)
+    return RedFlagDetector(df, events, region=region, incident_type=incident_type, threshold=threshold, window=window, rule=rule)

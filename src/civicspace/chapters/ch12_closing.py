@@ -39,6 +39,7 @@ _COLOURS = [OKABE_ITO[0], OKABE_ITO[1], OKABE_ITO[2], OKABE_ITO[7]]
 _DASHES = ["solid", "dash", "dot", "dashdot"]
 _LAW_COLOUR = OKABE_ITO[5]  # vermilion
 
+
 def _check_country(panel: pd.DataFrame, iso3: str) -> None:
     if iso3 not in set(panel["iso3"].astype(str)):
         raise ValueError(f"unknown country code {iso3!r}: not in the V-Dem panel")
@@ -110,12 +111,11 @@ def _traces(panel, civicus, laws, iso3, first, last) -> tuple[list[go.Scatter], 
     n = len(own)
     laws_text = (
         f"{n} law{'s' if n != 1 else ''} or measure{'s' if n != 1 else ''} against NGOs from the course's curated list "
-        f"marked by triangles" if n else f"no law from the course's curated list since {first}"
+        f"marked by triangles"
+        if n
+        else f"no law from the course's curated list since {first}"
     )
-    alt = (
-        f"Line chart of four V-Dem indices for {name} from {first} to {last}, with {laws_text}; "
-        f"{rated}."
-    )
+    alt = f"Line chart of four V-Dem indices for {name} from {first} to {last}, with {laws_text}; {rated}."
     return traces, title, alt
 
 

@@ -211,9 +211,7 @@ def read_csv_checked(path: Path | str, schema: dict[str, Any]) -> pd.DataFrame:
         seen: dict[tuple, int] = {}
         for i, key in enumerate(zip(*(columns[k] for k in pk)), start=2):
             if key in seen:
-                problems.append(
-                    f"row {i}, column(s) {', '.join(map(repr, pk))}: duplicate key {key} (first at row {seen[key]})"
-                )
+                problems.append(f"row {i}, column(s) {', '.join(map(repr, pk))}: duplicate key {key} (first at row {seen[key]})")
             else:
                 seen[key] = i
     if problems:

@@ -8,7 +8,7 @@ entities are listed in :data:`NON_ISO`; they never collide with ISO codes.
 
 from __future__ import annotations
 
-from functools import lru_cache, cache
+from functools import cache
 
 import pycountry
 

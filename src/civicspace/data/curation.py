@@ -116,8 +116,9 @@ def cell_problem(raw: str, spec: dict[str, Any]) -> str | None:
     return problem
 
 
-def read_source(path: Path | str, resource: dict[str, Any], derived: Iterable[str] = (),
-                optional: Iterable[str] = ()) -> SourceTable:
+def read_source(
+    path: Path | str, resource: dict[str, Any], derived: Iterable[str] = (), optional: Iterable[str] = ()
+) -> SourceTable:
     """Read a hand-kept source table and check every cell against ``resource``'s schema.
 
     The source has the schema's columns except ``derived`` ones (computed by the script),
@@ -134,8 +135,9 @@ def read_source(path: Path | str, resource: dict[str, Any], derived: Iterable[st
     missing = [c for c in fields if c not in header]
     extra = [c for c in header if c not in fields]
     if missing or extra or len(set(header)) != len(header):
-        raise SourceError([(f"{path}, row 1 (header): expected the columns {list(fields)} (any order); "
-                            f"missing {missing}, unexpected {extra}")])
+        raise SourceError(
+            [(f"{path}, row 1 (header): expected the columns {list(fields)} (any order); missing {missing}, unexpected {extra}")]
+        )
     first_seen: dict[tuple[str, str], int] = {}
     for line, cells in enumerate(records[1:], start=2):
         if len(cells) != len(header):
@@ -196,8 +198,9 @@ def write_csv(path: Path, rows: list[dict[str, str]], columns: list[str]) -> Non
         writer.writerows(rows)
 
 
-def apply_corrections(rows: list[dict[str, str]], corrections: dict[str, dict[str, tuple[str, str]]],
-                      key: str = "event_id") -> list[dict[str, str]]:
+def apply_corrections(
+    rows: list[dict[str, str]], corrections: dict[str, dict[str, tuple[str, str]]], key: str = "event_id"
+) -> list[dict[str, str]]:
     """Apply documented corrections to checked source rows, in place; return the rows.
 
     ``corrections`` maps a row's ``key`` to ``{column: (value in the source, corrected value)}``.
@@ -212,8 +215,9 @@ def apply_corrections(rows: list[dict[str, str]], corrections: dict[str, dict[st
             continue
         for column, (expected, corrected) in changes.items():
             if by_id[row_id][column] != expected:
-                problems.append(f"correction for {row_id!r}, column {column!r}: the source value has changed; "
-                                "review the correction")
+                problems.append(
+                    f"correction for {row_id!r}, column {column!r}: the source value has changed; review the correction"
+                )
                 continue
             by_id[row_id][column] = corrected
     if problems:

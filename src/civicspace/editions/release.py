@@ -19,7 +19,6 @@ from pathlib import Path
 from civicspace import paths
 from civicspace.paths import repo_root
 
-
 assignments = paths.assignments  # the names of the assignments in exercises/
 
 
@@ -60,7 +59,10 @@ def release(assignment: str, out_dir: Path, root: Path | None = None) -> Path:
         shutil.copytree(source, Path(tmp) / "exercises" / assignment)
         out = subprocess.run(
             [sys.executable, "-m", "nbgrader", "generate_assignment", assignment, "--force", "--log-level=WARN"],
-            cwd=course, env=_env(), capture_output=True, text=True,
+            cwd=course,
+            env=_env(),
+            capture_output=True,
+            text=True,
         )
         if out.returncode != 0:
             raise RuntimeError(f"nbgrader generate_assignment {assignment} failed:\n{out.stdout}\n{out.stderr}")

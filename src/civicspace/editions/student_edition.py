@@ -42,8 +42,8 @@ from pathlib import Path
 
 import nbformat
 
-from civicspace.grading import notebooks as grading
 from civicspace.editions import release
+from civicspace.grading import notebooks as grading
 from civicspace.paths import repo_root
 
 #: Subpackages of ``src/civicspace`` that never ship to students: grading (checks, sandbox,
@@ -57,12 +57,24 @@ def instructor_only_module(package_rel: str) -> bool:
     belongs to an instructor-only subpackage."""
     return package_rel.split("/", 1)[0] in INSTRUCTOR_ONLY_MODULES and "/" in package_rel
 
+
 #: Top-level folders of the instructor repository that must never be in the edition.
 INSTRUCTOR_ONLY_FOLDERS = ("autograder", "tests", "scripts", ".ci")
 
 #: Copied from the instructor repository as they are (folders recursively).
-COPIED = ("book", "_config.yml", "_toc.yml", "datasets", "pyproject.toml", "binder/requirements.txt", "binder/runtime.txt",
-          "binder/js-bundles.json", "LICENSE", "LICENSE-CONTENT.md", "CITATION.cff")
+COPIED = (
+    "book",
+    "_config.yml",
+    "_toc.yml",
+    "datasets",
+    "pyproject.toml",
+    "binder/requirements.txt",
+    "binder/runtime.txt",
+    "binder/js-bundles.json",
+    "LICENSE",
+    "LICENSE-CONTENT.md",
+    "CITATION.cff",
+)
 
 #: Never copied from inside a copied folder: caches and local build outputs.
 IGNORED_NAMES = ("__pycache__", ".ipynb_checkpoints", "_build", "*.pyc", "*.egg-info", ".DS_Store")
@@ -215,6 +227,7 @@ def collect_secrets(root: Path | None = None) -> Secrets:
 
     def shown(line: str) -> bool:  # the line, or a longer line holding it, is shown to students
         return line in public or line in public_text
+
     for nb_path, nb in notebooks.items():
         origin = f"a solution or hidden-test line of {nb_path.relative_to(root)}"
         for cell in nb.cells:
@@ -224,7 +237,9 @@ def collect_secrets(root: Path | None = None) -> Secrets:
                     lines.setdefault(line, origin)
             for a, b in zip(cell_secrets, cell_secrets[1:]):
                 if not (shown(a) or shown(b)):
-                    pairs.setdefault((a, b), origin.replace("a solution or hidden-test line", "two consecutive solution or hidden-test lines"))
+                    pairs.setdefault(
+                        (a, b), origin.replace("a solution or hidden-test line", "two consecutive solution or hidden-test lines")
+                    )
     for path in sorted((root / "exercises").rglob("*")):
         # Reference code that ships with the instructor sources (anything but the notebooks).
         if path.is_file() and path.suffix in {".py", ".md", ".txt", ".json", ".csv"} and "__pycache__" not in path.parts:
@@ -320,7 +335,10 @@ def _git(folder: Path, *args: str, input: bytes | None = None) -> bytes:
     env = dict(os.environ, **GIT_IDENTITY)
     out = subprocess.run(
         ["git", "-c", "commit.gpgsign=false", "-c", "core.hooksPath=/dev/null", *args],
-        cwd=folder, env=env, input=input, capture_output=True,
+        cwd=folder,
+        env=env,
+        input=input,
+        capture_output=True,
     )
     if out.returncode != 0:
         raise RuntimeError(f"git {' '.join(args)} failed in {folder}:\n{out.stderr.decode(errors='replace')}")
@@ -335,8 +353,9 @@ def history_blobs(folder: Path) -> dict[str, list[str]]:
     named = [(o[0], o[1]) for o in objects if len(o) == 2]
     if not named:
         return blobs
-    types = _git(folder, "cat-file", "--batch-check=%(objectname) %(objecttype)",
-                 input="".join(f"{sha}\n" for sha, _ in named).encode()).decode()
+    types = _git(
+        folder, "cat-file", "--batch-check=%(objectname) %(objecttype)", input="".join(f"{sha}\n" for sha, _ in named).encode()
+    ).decode()
     kind = dict(line.split() for line in types.splitlines())
     for sha, path in named:
         if kind.get(sha) == "blob":
@@ -363,12 +382,14 @@ def scan_history(folder: Path, secrets: Secrets) -> list[str]:
         end = data.index(b"\n", pos)
         header = data[pos:end].decode().split()
         if len(header) != 3:  # "<sha> missing": history that cannot be checked is not clean
-            findings += [f"{rel} (git history, blob {header[0][:12]}): missing from the repository, cannot be scanned"
-                         for rel in blobs.get(header[0], ["?"])]
+            findings += [
+                f"{rel} (git history, blob {header[0][:12]}): missing from the repository, cannot be scanned"
+                for rel in blobs.get(header[0], ["?"])
+            ]
             pos = end + 1
             continue
         sha, _type, size = header
-        content = data[end + 1:end + 1 + int(size)]
+        content = data[end + 1 : end + 1 + int(size)]
         pos = end + 1 + int(size) + 1
         for r in scan_bytes(content, secrets):
             findings += [f"{rel} (git history, blob {sha[:12]}): {r}" for rel in blobs[sha]]
@@ -408,10 +429,15 @@ def rewrite_submodules(init_source: str, keep: set[str]) -> str:
             names = ast.literal_eval(node.value)
             kept = [n for n in names if n in keep]
             lines = init_source.splitlines(keepends=True)
-            body = textwrap.fill(", ".join(f'"{n}"' for n in kept) + ",", width=100,
-                                 initial_indent="    ", subsequent_indent="    ", break_on_hyphens=False)
+            body = textwrap.fill(
+                ", ".join(f'"{n}"' for n in kept) + ",",
+                width=100,
+                initial_indent="    ",
+                subsequent_indent="    ",
+                break_on_hyphens=False,
+            )
             new = f"SUBMODULES = (\n{body}\n)\n"
-            return "".join(lines[: node.lineno - 1]) + new + "".join(lines[node.end_lineno:])
+            return "".join(lines[: node.lineno - 1]) + new + "".join(lines[node.end_lineno :])
     raise ValueError("src/civicspace/__init__.py has no SUBMODULES tuple")
 
 
@@ -428,7 +454,7 @@ def readme(config: dict) -> str:
     binder = ((config.get("launch_buttons") or {}).get("binderhub_url") or "https://mybinder.org").rstrip("/")
     title = config.get("title") or "The course"
     if repo.startswith("https://github.com/"):
-        binder_link = f"{binder}/v2/gh/{repo[len('https://github.com/'):]}/{branch}?urlpath=lab"
+        binder_link = f"{binder}/v2/gh/{repo[len('https://github.com/') :]}/{branch}?urlpath=lab"
         open_binder = f"[Open this repository on Binder]({binder_link}): a free, temporary Jupyter session in your browser with everything installed."
     else:
         open_binder = "Open this repository on Binder (https://mybinder.org): a free, temporary Jupyter session in your browser with everything installed."
@@ -527,8 +553,11 @@ def stage(out: Path, root: Path | None = None, cache: Path | None = None) -> lis
             raise FileNotFoundError(f"{src}: missing from the instructor repository")
     # The student-facing package.
     package, target = root / "src" / "civicspace", out / "src" / "civicspace"
-    shutil.copytree(package, target, ignore=lambda d, names: _ignore(d, names) | (
-        set(INSTRUCTOR_ONLY_MODULES) if Path(d) == package else set()))
+    shutil.copytree(
+        package,
+        target,
+        ignore=lambda d, names: _ignore(d, names) | (set(INSTRUCTOR_ONLY_MODULES) if Path(d) == package else set()),
+    )
     keep = set(student_modules(root))
     init = target / "__init__.py"
     init.write_text(rewrite_submodules(init.read_text(encoding="utf-8"), keep), encoding="utf-8")
@@ -590,8 +619,10 @@ def build(out: Path, root: Path | None = None, message: str | None = None, cache
         out.mkdir(parents=True, exist_ok=True)
         if not (out / ".git").exists():
             _git(out, "init", "--quiet", "-b", "main")
-        if _git(out, "rev-parse", "--is-inside-work-tree").strip() != b"true" or \
-                Path(_git(out, "rev-parse", "--show-toplevel").decode().strip()).resolve() != out:
+        if (
+            _git(out, "rev-parse", "--is-inside-work-tree").strip() != b"true"
+            or Path(_git(out, "rev-parse", "--show-toplevel").decode().strip()).resolve() != out
+        ):
             raise ValueError(f"{out}: not the top of a git repository")
         for child in out.iterdir():
             if child.name in LOCAL_OUTPUTS:

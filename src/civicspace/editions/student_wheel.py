@@ -231,8 +231,11 @@ def stage_package(edition_dir: Path, out: Path) -> None:
     import nbformat
 
     edition_dir, out = Path(edition_dir), Path(out)
-    shutil.copytree(edition_dir / "src" / "civicspace", out / "civicspace",
-                    ignore=shutil.ignore_patterns("__pycache__", "*.pyc", COURSE_FILES_DIR))
+    shutil.copytree(
+        edition_dir / "src" / "civicspace",
+        out / "civicspace",
+        ignore=shutil.ignore_patterns("__pycache__", "*.pyc", COURSE_FILES_DIR),
+    )
     files = out / "civicspace" / COURSE_FILES_DIR
     for path in sorted((edition_dir / "datasets").rglob("*")):
         if path.is_file() and path.suffix in DATA_SUFFIXES:
@@ -341,7 +344,9 @@ def build(out_dir: Path, root: Path | None = None, cache: Path | None = None) ->
     version = project_version(root)
     requirements = student_requirements(lock=root / "binder" / "requirements.txt")
     secrets = edition.collect_secrets(root)
-    summary = "The course 'NGOs, human rights and the shrinking civic space' for students: notebooks, exercises, data and JupyterLab"
+    summary = (
+        "The course 'NGOs, human rights and the shrinking civic space' for students: notebooks, exercises, data and JupyterLab"
+    )
     with tempfile.TemporaryDirectory(prefix="civicspace-wheel-") as tmp:
         staged = Path(tmp) / "edition"
         staged.mkdir()
@@ -367,8 +372,10 @@ def requirements_file(path: Path, root: Path | None = None) -> Path:
     root = Path(root or repo_root())
     lines = student_requirements(lock=root / "binder" / "requirements.txt")
     Path(path).parent.mkdir(parents=True, exist_ok=True)
-    Path(path).write_text("# The student wheel's dependencies (civicspace student-wheel --requirements).\n"
-                          + "\n".join(lines) + "\n", encoding="utf-8")
+    Path(path).write_text(
+        "# The student wheel's dependencies (civicspace student-wheel --requirements).\n" + "\n".join(lines) + "\n",
+        encoding="utf-8",
+    )
     return Path(path)
 
 
@@ -403,8 +410,19 @@ def wheelhouse(folder: Path | None = None) -> Path:
     if not wheelhouse_missing(folder, requirements):
         return folder
     req = requirements_file(folder / "requirements.txt")
-    cmd = [sys.executable, "-m", "pip", "download", "--quiet", "--disable-pip-version-check",
-           "--only-binary=:all:", "-r", str(req), "-d", str(folder)]
+    cmd = [
+        sys.executable,
+        "-m",
+        "pip",
+        "download",
+        "--quiet",
+        "--disable-pip-version-check",
+        "--only-binary=:all:",
+        "-r",
+        str(req),
+        "-d",
+        str(folder),
+    ]
     if subprocess.run(cmd).returncode != 0:
         raise StudentKitError(f"`{' '.join(cmd)}` failed")
     missing = wheelhouse_missing(folder, requirements)
@@ -414,8 +432,11 @@ def wheelhouse(folder: Path | None = None) -> Path:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m civicspace.editions.student_wheel", description=__doc__,
-                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        prog="python -m civicspace.editions.student_wheel",
+        description=__doc__,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
     sub = parser.add_subparsers(dest="command", required=True)
     wh = sub.add_parser("wheelhouse", help="download the wheels of the student wheel's dependencies (set-up time)")
     wh.add_argument("folder", type=Path, nargs="?", default=None, help="default: <environment>/student-wheelhouse")

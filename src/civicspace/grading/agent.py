@@ -68,9 +68,27 @@ WATCHED = ("builtins", "pandas", "numpy", "civicspace", "IPython", "json", "math
 #: Builtins that IPython itself adds, removes or rebinds while cells run.
 _IPYTHON_BUILTINS = {"_", "__", "___", "exit", "quit", "get_ipython", "display", "__IPYTHON__", "__builtins__", "__debug__"}
 #: Libraries whose own event callbacks and import hooks are expected in a kernel.
-_LIBRARY_PREFIXES = ("IPython", "ipykernel", "matplotlib", "matplotlib_inline", "ipywidgets", "comm", "plotly",
-                     "six", "_distutils_hack", "setuptools", "pkg_resources", "importlib", "_frozen_importlib",
-                     "debugpy", "jupyter", "traitlets", "pandas", "numpy", "civicspace")
+_LIBRARY_PREFIXES = (
+    "IPython",
+    "ipykernel",
+    "matplotlib",
+    "matplotlib_inline",
+    "ipywidgets",
+    "comm",
+    "plotly",
+    "six",
+    "_distutils_hack",
+    "setuptools",
+    "pkg_resources",
+    "importlib",
+    "_frozen_importlib",
+    "debugpy",
+    "jupyter",
+    "traitlets",
+    "pandas",
+    "numpy",
+    "civicspace",
+)
 
 
 def _from_library(obj: Any) -> bool:
@@ -113,11 +131,16 @@ class _Baseline:
     def __init__(self, shell):
         self.shell = shell
         self.roots = _trusted_roots()
-        self.lists = {name: list(getattr(shell, name, [])) for name in ("input_transformers_cleanup", "input_transformers_post", "ast_transformers")}
+        self.lists = {
+            name: list(getattr(shell, name, []))
+            for name in ("input_transformers_cleanup", "input_transformers_post", "ast_transformers")
+        }
         self.events = {k: list(v) for k, v in shell.events.callbacks.items()}
         self.custom_exceptions = shell.custom_exceptions
         self.instance_attrs = set(vars(shell))
-        self.classes = {cls: dict(vars(cls)) for cls in type(shell).__mro__ if cls.__module__.startswith(("IPython", "ipykernel"))}
+        self.classes = {
+            cls: dict(vars(cls)) for cls in type(shell).__mro__ if cls.__module__.startswith(("IPython", "ipykernel"))
+        }
         self.hooks = self._hooks()
         self.meta_path = list(sys.meta_path)
         self.path_hooks = list(sys.path_hooks)
@@ -129,8 +152,10 @@ class _Baseline:
     @staticmethod
     def _hooks() -> dict[str, Any]:
         return {
-            "sys.excepthook": sys.excepthook, "sys.displayhook": sys.displayhook,
-            "threading.settrace()": threading.gettrace(), "threading.setprofile()": threading.getprofile(),
+            "sys.excepthook": sys.excepthook,
+            "sys.displayhook": sys.displayhook,
+            "threading.settrace()": threading.gettrace(),
+            "threading.setprofile()": threading.getprofile(),
             "sys.breakpointhook": sys.breakpointhook,
             # Trace and profile functions are per thread: the cells' thread reports its own.
             "sys.settrace() in the cells' thread": MAIN_THREAD.get("trace"),
@@ -167,19 +192,27 @@ class _Baseline:
                 found.append(f"replaces the shell's method {attr}")
         for cls, before in self.classes.items():
             now = vars(cls)
-            changed = [k for k in set(before) | set(now) if before.get(k, None) is not now.get(k, None) and not k.startswith("__")]
+            changed = [
+                k for k in set(before) | set(now) if before.get(k, None) is not now.get(k, None) and not k.startswith("__")
+            ]
             if changed:
                 found.append(f"patches {cls.__name__}.{sorted(changed)[0]}")
         for name, before in self.hooks.items():
             if self._hooks()[name] is not before:
                 found.append(f"changes {name}")
-        for label, before, now in (("sys.meta_path", self.meta_path, sys.meta_path), ("sys.path_hooks", self.path_hooks, sys.path_hooks)):
+        for label, before, now in (
+            ("sys.meta_path", self.meta_path, sys.meta_path),
+            ("sys.path_hooks", self.path_hooks, sys.path_hooks),
+        ):
             added = [h for h in now if all(h is not b for b in before)]
             if any(not _from_library(h) for h in added):
                 found.append(f"adds an import hook to {label}")
         now_builtins = vars(builtins)
-        changed = sorted(k for k in set(self.builtins) | set(now_builtins)
-                         if k not in _IPYTHON_BUILTINS and self.builtins.get(k, None) is not now_builtins.get(k, None))
+        changed = sorted(
+            k
+            for k in set(self.builtins) | set(now_builtins)
+            if k not in _IPYTHON_BUILTINS and self.builtins.get(k, None) is not now_builtins.get(k, None)
+        )
         if changed:
             found.append(f"replaces or adds builtins ({', '.join(changed[:5])})")
         found += self._module_findings()
@@ -265,16 +298,18 @@ class _Agent:
             name = type(exc).__name__
             return {"error": name if getattr(builtins, name, None) is type(exc) else "Exception"}
         after = [codec.encode(a) for a in args]
-        return {"result": codec.encode(result), "args_after": [
-            a if a != b else None for a, b in zip(after, request.get("args", []))
-        ]}
+        return {
+            "result": codec.encode(result),
+            "args_after": [a if a != b else None for a, b in zip(after, request.get("args", []))],
+        }
 
 
 def serve(path: str) -> None:
     """Start the agent in this (student) kernel, listening on the Unix socket ``path``."""
-    import civicspace.data  # noqa: F401  (imported now, so the audit's baseline holds them)
     import numpy  # noqa: F401
     import pandas  # noqa: F401
+
+    import civicspace.data  # noqa: F401  (imported now, so the audit's baseline holds them)
 
     shell = get_ipython()  # noqa: F821  (IPython provides it in a kernel)
     agent = _Agent(shell, None)
@@ -339,14 +374,20 @@ class StudentFunction:
         return f"<the function {self._name} of the submission>"
 
     def __call__(self, *args, **kwargs):
-        payload = {"op": "call", "name": self._name, "args": [codec.encode(a) for a in args],
-                   "kwargs": [[k, codec.encode(v)] for k, v in kwargs.items()]}
+        payload = {
+            "op": "call",
+            "name": self._name,
+            "args": [codec.encode(a) for a in args],
+            "kwargs": [[k, codec.encode(v)] for k, v in kwargs.items()],
+        }
         try:
             answer = request(self._path, payload, self._timeout)
         except TimeoutError:
             raise StudentCodeError(f"{self._name}() did not return within {self._timeout:.0f} s") from None
         except (OSError, ConnectionError, codec.DecodeError):
-            raise StudentCodeError(f"{self._name}() could not be called: the notebook's kernel stopped or did not answer") from None
+            raise StudentCodeError(
+                f"{self._name}() could not be called: the notebook's kernel stopped or did not answer"
+            ) from None
         if not isinstance(answer, dict) or "error" in answer:
             raise StudentCodeError(f"{self._name}() raised {_error_name(answer)} when the test called it")
         try:

@@ -44,7 +44,10 @@ class Progress:
                     sys.stderr.write("\n")
                 sys.stderr.flush()
 
-def _scratch_course(course: Path, assignment: str, students: dict[str, dict[str, bytes]], scratch: Path, limits: sandbox.Limits) -> None:
+
+def _scratch_course(
+    course: Path, assignment: str, students: dict[str, dict[str, bytes]], scratch: Path, limits: sandbox.Limits
+) -> None:
     """A scratch course with a copy of the gradebook's records for these students and their usable files (as checked)."""
     shutil.rmtree(scratch, ignore_errors=True)
     scratch.mkdir(parents=True)
@@ -68,8 +71,9 @@ def _graded_students(scratch: Path, assignment: str) -> set[str]:
     return {p.parent.name for p in folder.glob(f"*/{assignment}") if any(p.glob("*.ipynb"))} if folder.exists() else set()
 
 
-def _usable_submissions(course: Path, assignment: str, students: list[str], expected: list[str],
-                        results: dict[str, SubmissionResult]) -> dict[str, dict[str, bytes]]:
+def _usable_submissions(
+    course: Path, assignment: str, students: list[str], expected: list[str], results: dict[str, SubmissionResult]
+) -> dict[str, dict[str, bytes]]:
     """The checked notebook files of each student whose submission can be graded; the others
     are marked "not graded" in ``results``, with the reason."""
     usable: dict[str, dict[str, bytes]] = {}
@@ -105,14 +109,19 @@ def _scratch_environment(scratch: Path, limits: sandbox.Limits, batch: str, use_
     return extra, use_cgroups
 
 
-def _run_autograde(scratch: Path, assignment: str, extra: dict[str, str], budget: float,
-                   progress: Progress | None) -> tuple[list[str], bool]:
+def _run_autograde(
+    scratch: Path, assignment: str, extra: dict[str, str], budget: float, progress: Progress | None
+) -> tuple[list[str], bool]:
     """Run ``nbgrader autograde`` in ``scratch`` for at most ``budget`` seconds (then kill its
     process group); return its log lines and whether it ran out of time. The progress bar
     moves on each time nbgrader starts the next student."""
     proc = subprocess.Popen(
         [*NBGRADER, "autograde", assignment, "--force"],
-        cwd=scratch, env=nbgrader_env(extra), stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+        cwd=scratch,
+        env=nbgrader_env(extra),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
         start_new_session=True,
     )
     log_lines: list[str] = []
@@ -141,8 +150,15 @@ def _run_autograde(scratch: Path, assignment: str, extra: dict[str, str], budget
 
 
 def autograde_batch(
-    course: Path, assignment: str, students: list[str], expected: list[str], work: Path, limits: sandbox.Limits,
-    batch: str, use_sandbox: bool = True, progress: Progress | None = None,
+    course: Path,
+    assignment: str,
+    students: list[str],
+    expected: list[str],
+    work: Path,
+    limits: sandbox.Limits,
+    batch: str,
+    use_sandbox: bool = True,
+    progress: Progress | None = None,
 ) -> list[SubmissionResult]:
     """Autograde several students' submissions with one nbgrader process in one scratch course.
 
@@ -183,15 +199,18 @@ def autograde_batch(
                 res.messages.append(f"stopped after {budget} s (time limit for the submission); scored 0")
             else:
                 res.status = "not graded"
-                res.messages.append(f"nbgrader could not grade it (kernel died or notebook unusable); scored 0; log: {scratch / 'autograde.log'}")
+                res.messages.append(
+                    f"nbgrader could not grade it (kernel died or notebook unusable); scored 0; log: {scratch / 'autograde.log'}"
+                )
     elapsed = time.perf_counter() - start
     for res in results.values():
         res.seconds = res.seconds or elapsed / max(1, len(students))
     return [results[s] for s in students]
 
 
-def _record_outcomes(scratch: Path, assignment: str, usable: dict[str, dict[str, bytes]],
-                     results: dict[str, SubmissionResult]) -> list[str]:
+def _record_outcomes(
+    scratch: Path, assignment: str, usable: dict[str, dict[str, bytes]], results: dict[str, SubmissionResult]
+) -> list[str]:
     """Note, per graded student, what nbgrader's outputs say (errors explained, flags for
     review); return the students nbgrader did not finish."""
     done = _graded_students(scratch, assignment)
@@ -202,7 +221,9 @@ def _record_outcomes(scratch: Path, assignment: str, usable: dict[str, dict[str,
             res.messages += _explain(scratch / "autograded" / student / assignment)
         for notebook, reasons in gradeexec.read_flags(scratch, student).items():
             res.flags[f"{notebook}.ipynb"] = reasons
-            res.messages.append(f"{notebook}.ipynb: FLAGGED FOR REVIEW: {'; '.join(reasons)}; the tests after that point scored 0")
+            res.messages.append(
+                f"{notebook}.ipynb: FLAGGED FOR REVIEW: {'; '.join(reasons)}; the tests after that point scored 0"
+            )
     return [s for s in usable if s not in done]
 
 
@@ -239,6 +260,7 @@ def _explain(folder: Path) -> list[str]:
             why = KNOWN_ERRORS.get(ename)
             notes.append(f"{nb_path.name}: {count} cell(s) raised {ename}" + (f" ({why})" if why else ""))
     return notes
+
 
 def default_workers() -> int:
     """One batch per core (measured: a third batch on 2 cores gains nothing, the work is CPU-bound)."""

@@ -99,19 +99,31 @@ def _enc(value: Any, depth: int) -> Any:
     if t is np.ndarray:
         return _enc_array(value, depth)
     if t is pd.Series:
-        return {"t": "series", "name": _enc(value.name, depth + 1), "index": _enc(value.index, depth + 1),
-                **_enc_values(value, depth)}
+        return {
+            "t": "series",
+            "name": _enc(value.name, depth + 1),
+            "index": _enc(value.index, depth + 1),
+            **_enc_values(value, depth),
+        }
     if t is pd.DataFrame:
         cols = []
         for i in range(value.shape[1]):
             cols.append(_enc_values(value.iloc[:, i], depth))
-        return {"t": "frame", "columns": _enc(value.columns, depth + 1), "index": _enc(value.index, depth + 1),
-                "data": cols, "attrs": _enc(dict(value.attrs), depth + 1) if value.attrs else None}
+        return {
+            "t": "frame",
+            "columns": _enc(value.columns, depth + 1),
+            "index": _enc(value.index, depth + 1),
+            "data": cols,
+            "attrs": _enc(dict(value.attrs), depth + 1) if value.attrs else None,
+        }
     if t is pd.RangeIndex:
         return {"t": "range", "start": value.start, "stop": value.stop, "step": value.step, "name": _enc(value.name, depth + 1)}
     if t is pd.MultiIndex:
-        return {"t": "multi", "levels": [_enc(value.get_level_values(i), depth + 1) for i in range(value.nlevels)],
-                "names": [_enc(n, depth + 1) for n in value.names]}
+        return {
+            "t": "multi",
+            "levels": [_enc(value.get_level_values(i), depth + 1) for i in range(value.nlevels)],
+            "names": [_enc(n, depth + 1) for n in value.names],
+        }
     if isinstance(value, pd.Index) and t in (pd.Index, pd.DatetimeIndex, pd.CategoricalIndex, pd.TimedeltaIndex):
         return {"t": "index", "name": _enc(value.name, depth + 1), **_enc_values(pd.Series(value, copy=False), depth)}
     return {"t": "unsupported", "type": _type_name(value)}

@@ -20,8 +20,10 @@ from civicspace.grading.outputs import TruncateOutputsPreprocessor
 
 #: Folder names of nbgrader's default layout, which the pipeline reads and writes in the course folder.
 DEFAULT_LAYOUT = {
-    "submitted_directory": "submitted", "autograded_directory": "autograded",
-    "feedback_directory": "feedback", "release_directory": "release",
+    "submitted_directory": "submitted",
+    "autograded_directory": "autograded",
+    "feedback_directory": "feedback",
+    "release_directory": "release",
     "directory_structure": os.path.join("{nbgrader_step}", "{student_id}", "{assignment_id}"),
 }
 
@@ -65,12 +67,16 @@ def course_directory(course: Path, cfg=None):
     settings = cfg.CourseDirectory if "CourseDirectory" in cfg else {}
     where = course / "nbgrader_config.py"
     if "root" in settings and Path(settings["root"]).resolve() != course:
-        raise ValueError(f"{where}: CourseDirectory.root is {settings['root']!r}, not this course folder ({course}); "
-                         "run the grading pipeline on the course folder the configuration names")
+        raise ValueError(
+            f"{where}: CourseDirectory.root is {settings['root']!r}, not this course folder ({course}); "
+            "run the grading pipeline on the course folder the configuration names"
+        )
     for name, default in DEFAULT_LAYOUT.items():
         if name in settings and settings[name] != default:
-            raise ValueError(f"{where}: CourseDirectory.{name} = {settings[name]!r}: the grading pipeline needs "
-                             f"nbgrader's default layout ({default!r}); remove the setting")
+            raise ValueError(
+                f"{where}: CourseDirectory.{name} = {settings[name]!r}: the grading pipeline needs "
+                f"nbgrader's default layout ({default!r}); remove the setting"
+            )
     return CourseDirectory(config=cfg, root=str(course))
 
 

@@ -103,8 +103,11 @@ class IsolatedExecute(Execute):
         kdir = _runtime_dir() / f"k{uuid.uuid4().hex[:8]}"
         kdir.mkdir(parents=True)
         km = self.kernel_manager_class(
-            config=self.config, kernel_name=name, transport="ipc",
-            ip=str(kdir / "kernel"), connection_file=str(kdir / "kernel.json"),
+            config=self.config,
+            kernel_name=name,
+            transport="ipc",
+            ip=str(kdir / "kernel"),
+            connection_file=str(kdir / "kernel.json"),
         )
         return km, kdir
 
@@ -126,10 +129,16 @@ class IsolatedExecute(Execute):
         self.km, kdir_a = self._kernel_manager(kernel)
         km_b, kdir_b = self._kernel_manager(kernel)
         tester = NotebookClient(
-            nb, km=km_b, timeout=self.timeout, interrupt_on_timeout=self.interrupt_on_timeout,
-            allow_errors=True, raise_on_iopub_timeout=self.raise_on_iopub_timeout,
-            error_on_timeout=self.error_on_timeout, extra_arguments=list(self.extra_arguments),
-            kernel_name=kernel, resources={"metadata": {"path": str(test_dir)}},
+            nb,
+            km=km_b,
+            timeout=self.timeout,
+            interrupt_on_timeout=self.interrupt_on_timeout,
+            allow_errors=True,
+            raise_on_iopub_timeout=self.raise_on_iopub_timeout,
+            error_on_timeout=self.error_on_timeout,
+            extra_arguments=list(self.extra_arguments),
+            kernel_name=kernel,
+            resources={"metadata": {"path": str(test_dir)}},
         )
         env = dict(os.environ)
         flags: list[str] = []
@@ -193,7 +202,10 @@ class IsolatedExecute(Execute):
                     cell.outputs = [_error(FLAG_ENAME, "not run: the submission was flagged for review (" + flags[0] + ")")]
                     continue
                 names = test_names(cell.source)
-                self._silent(tester, f"__import__('civicspace.grading.agent').grading.agent.fetch(globals(), {names!r}, {sock!r}, {timeout!r})")
+                self._silent(
+                    tester,
+                    f"__import__('civicspace.grading.agent').grading.agent.fetch(globals(), {names!r}, {sock!r}, {timeout!r})",
+                )
                 if self._execute(tester, cell, index) != "ok":
                     self.log.warning("the test kernel stopped at %s", cell.metadata.get("nbgrader", {}).get("grade_id"))
                 continue
@@ -202,7 +214,9 @@ class IsolatedExecute(Execute):
                 self._execute(tester, copy, index)
                 errors = [o.get("ename") for o in copy.outputs if o.get("output_type") == "error"]
                 if errors:  # the instructor's own set-up failed in the test kernel: say so in nbgrader's log
-                    self.log.error("set-up cell %s failed in the test kernel: %s", cell.metadata.get("nbgrader", {}).get("grade_id"), errors)
+                    self.log.error(
+                        "set-up cell %s failed in the test kernel: %s", cell.metadata.get("nbgrader", {}).get("grade_id"), errors
+                    )
             if not student_alive:
                 cell.outputs = [_error("DeadKernelError", "not run: the notebook's kernel had stopped answering")]
                 continue
@@ -213,8 +227,10 @@ class IsolatedExecute(Execute):
                     self._silent(self, note)
                 flags += self._audit(sock, answer_required=student_alive)
                 if status == "unresponsive" and not flags:
-                    flags.append("the kernel stopped answering after one of the student's cells "
-                                 "(the cell may have replaced parts of Python that the kernel needs)")
+                    flags.append(
+                        "the kernel stopped answering after one of the student's cells "
+                        "(the cell may have replaced parts of Python that the kernel needs)"
+                    )
 
     @staticmethod
     def _execute(client: NotebookClient, cell, index: int) -> str:

@@ -92,7 +92,8 @@ def _feedback_config(course: Path) -> Path:
         if not names or not names[0].endswith("RedactHiddenTestsPreprocessor"):
             raise ValueError(
                 f"{Path(course) / 'nbgrader_config.py'}: GenerateFeedback.preprocessors must start with "
-                "civicspace.grading.feedback.RedactHiddenTestsPreprocessor (without it the feedback shows the hidden tests)")
+                "civicspace.grading.feedback.RedactHiddenTestsPreprocessor (without it the feedback shows the hidden tests)"
+            )
     folder = course / "reports" / ".feedback-config"
     folder.mkdir(parents=True, exist_ok=True)
     text = (
@@ -108,6 +109,7 @@ def _feedback_config(course: Path) -> Path:
     os.replace(tmp, folder / "nbgrader_config.py")
     return folder
 
+
 def feedback_and_reports(course: Path, assignment: str) -> tuple[Path, Path, Path]:
     """Feedback without hidden tests, nbgrader's grades CSV and the item analysis.
 
@@ -119,7 +121,11 @@ def feedback_and_reports(course: Path, assignment: str) -> tuple[Path, Path, Pat
     reports = course / "reports"
     reports.mkdir(exist_ok=True)
     nbgrader(
-        course, "generate_feedback", assignment, "--force", "--log-level=WARN",
+        course,
+        "generate_feedback",
+        assignment,
+        "--force",
+        "--log-level=WARN",
         env=nbgrader_env({"JUPYTER_CONFIG_PATH": str(_feedback_config(course))}),
     )
     grades_csv = reports / f"{assignment}_grades.csv"

@@ -28,6 +28,7 @@ class SubmissionResult:
         notes = "; ".join(self.messages) or "ok"
         return f"{self.student}: {self.status} in {self.seconds:.1f} s: {notes}"
 
+
 # --------------------------------------------------------------------------- checks before running code
 
 #: Largest notebook file accepted (bytes).
@@ -120,5 +121,6 @@ def check_submission(folder: Path, expected: list[str], result: SubmissionResult
             except ValueError as exc:
                 result.messages.append(f"{name} {exc}: ignored")
     return usable
+
 
 STUDENT_ID = re.compile(r"^[A-Za-z0-9_.@+-]{1,128}$")

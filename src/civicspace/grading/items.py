@@ -74,15 +74,33 @@ def write_item_report(items: list[dict], out_csv: Path, out_html: Path, assignme
 
     out_csv.parent.mkdir(parents=True, exist_ok=True)
     with open(out_csv, "w", newline="", encoding="utf-8") as fh:
-        writer = csv.DictWriter(fh, fieldnames=["notebook", "item", "points", "students", "share_passing", "discrimination"], lineterminator="\n")
+        writer = csv.DictWriter(
+            fh, fieldnames=["notebook", "item", "points", "students", "share_passing", "discrimination"], lineterminator="\n"
+        )
         writer.writeheader()
         writer.writerows(items)
     labels = [i["item"] for i in items]
     fig = make_subplots(rows=1, cols=2, subplot_titles=("Share of students passing", "Discrimination (item vs rest)"))
-    fig.add_trace(go.Bar(x=[i["share_passing"] for i in items], y=labels, orientation="h", marker_color=OKABE_ITO[0], name="share passing"), 1, 1)
-    fig.add_trace(go.Bar(x=[i["discrimination"] if i["discrimination"] is not None else 0 for i in items], y=labels, orientation="h", marker_color=OKABE_ITO[1], name="discrimination"), 1, 2)
+    fig.add_trace(
+        go.Bar(x=[i["share_passing"] for i in items], y=labels, orientation="h", marker_color=OKABE_ITO[0], name="share passing"),
+        1,
+        1,
+    )
+    fig.add_trace(
+        go.Bar(
+            x=[i["discrimination"] if i["discrimination"] is not None else 0 for i in items],
+            y=labels,
+            orientation="h",
+            marker_color=OKABE_ITO[1],
+            name="discrimination",
+        ),
+        1,
+        2,
+    )
     fig.update_xaxes(range=[0, 1], row=1, col=1)
     fig.update_xaxes(range=[-1, 1], row=1, col=2)
-    fig.update_layout(title=f"Item analysis: {assignment}", showlegend=False, height=200 + 40 * len(items), template="plotly_white")
+    fig.update_layout(
+        title=f"Item analysis: {assignment}", showlegend=False, height=200 + 40 * len(items), template="plotly_white"
+    )
     # plotly.js is written next to the report (include_plotlyjs="directory"): it opens offline.
     fig.write_html(out_html, include_plotlyjs="directory", full_html=True)

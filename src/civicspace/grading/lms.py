@@ -103,8 +103,10 @@ def load_mapping(path: Path | str, platform: str) -> Mapping:
         if not isinstance(column, str) or not column.strip():
             raise MappingError(f"{path}: [{platform}.assignments] {name}: the column name must be a non-empty string")
         if platform == "canvas" and not CANVAS_COLUMN.match(column):
-            raise MappingError(f"{path}: [canvas.assignments] {name} = {column!r}: a Canvas column is headed "
-                               "'Assignment name (ID)', as in Canvas's own gradebook export, e.g. 'Exercise 1 (48213)'")
+            raise MappingError(
+                f"{path}: [canvas.assignments] {name} = {column!r}: a Canvas column is headed "
+                "'Assignment name (ID)', as in Canvas's own gradebook export, e.g. 'Exercise 1 (48213)'"
+            )
         if column in assignments.values() or column in CANVAS_HEADER:
             raise MappingError(f"{path}: [{platform}.assignments] {name}: column {column!r} is used twice")
         assignments[name] = column
@@ -112,10 +114,12 @@ def load_mapping(path: Path | str, platform: str) -> Mapping:
     if platform == "moodle":
         identifier = section.get("identifier", "")
         if identifier not in MOODLE_IDENTIFIERS:
-            raise MappingError(f"{path}: [moodle] identifier = {identifier!r}: use one of {', '.join(MOODLE_IDENTIFIERS)} "
-                               "(the user field Moodle's import maps to)")
+            raise MappingError(
+                f"{path}: [moodle] identifier = {identifier!r}: use one of {', '.join(MOODLE_IDENTIFIERS)} "
+                "(the user field Moodle's import maps to)"
+            )
     if not isinstance(config.get("roster"), str):
-        raise MappingError(f"{path}: no roster = \"<file>.csv\" (the roster mapping nbgrader ids to {platform} users)")
+        raise MappingError(f'{path}: no roster = "<file>.csv" (the roster mapping nbgrader ids to {platform} users)')
     roster_path = (path.parent / config["roster"]).resolve()
     students, rows = _read_roster(roster_path, platform, identifier)
     return Mapping(path, roster_path, students, rows, assignments, identifier)
@@ -129,8 +133,10 @@ def _read_roster(path: Path, platform: str, identifier: str) -> tuple[dict[str, 
         header = reader.fieldnames or []
         unknown = [c for c in header if c not in ROSTER_COLUMNS]
         if unknown:
-            raise MappingError(f"{path}, row 1: unknown column(s) {', '.join(map(repr, unknown))}; "
-                               f"the roster's columns are {', '.join(ROSTER_COLUMNS)}")
+            raise MappingError(
+                f"{path}, row 1: unknown column(s) {', '.join(map(repr, unknown))}; "
+                f"the roster's columns are {', '.join(ROSTER_COLUMNS)}"
+            )
         if "nbgrader_id" not in header:
             raise MappingError(f"{path}, row 1: no nbgrader_id column (the student's folder name in submitted/)")
         students: dict[str, dict[str, str]] = {}
@@ -147,15 +153,18 @@ def _read_roster(path: Path, platform: str, identifier: str) -> tuple[dict[str, 
                 raise MappingError(f"{path}, row {line}: nbgrader_id {sid!r} is already on row {lines[sid]}")
             if platform == "canvas":
                 if not (row.get("canvas_id") or row.get("sis_user_id")):
-                    raise MappingError(f"{path}, row {line}: student {sid!r} has neither canvas_id nor sis_user_id "
-                                       "(Canvas's import matches students on them)")
+                    raise MappingError(
+                        f"{path}, row {line}: student {sid!r} has neither canvas_id nor sis_user_id "
+                        "(Canvas's import matches students on them)"
+                    )
                 if row.get("canvas_id") and not row["canvas_id"].isdigit():
                     raise MappingError(f"{path}, row {line}: canvas_id {row['canvas_id']!r} is not a Canvas user ID (digits)")
                 keys = ("canvas_id", "sis_user_id", "sis_login_id")
             else:
                 if not row.get(identifier):
-                    raise MappingError(f"{path}, row {line}: student {sid!r} has no {identifier} "
-                                       f"(the mapping file's [moodle] identifier)")
+                    raise MappingError(
+                        f"{path}, row {line}: student {sid!r} has no {identifier} (the mapping file's [moodle] identifier)"
+                    )
                 keys = (identifier,)
             for key in keys:
                 value = row.get(key, "")
@@ -173,7 +182,6 @@ def _read_roster(path: Path, platform: str, identifier: str) -> tuple[dict[str, 
 def gradebook_scores(course: Path, assignments: list[str]) -> dict[str, dict[str, tuple[float, bool]]]:
     """assignment -> student -> (score less late penalty, hand grading still to do), from the course gradebook."""
     from nbgrader.api import MissingEntry
-
     from sqlalchemy.engine import make_url
 
     from civicspace.grading.config import db_url, open_gradebook
@@ -197,8 +205,14 @@ def _points(value: float) -> str:
     return f"{round(value, 2):g}"
 
 
-def export(course: Path | str, platform: str, mapping_path: Path | str | None = None, out: Path | str | None = None,
-           assignments: list[str] | None = None, allow_ungraded: bool = False) -> ExportResult:
+def export(
+    course: Path | str,
+    platform: str,
+    mapping_path: Path | str | None = None,
+    out: Path | str | None = None,
+    assignments: list[str] | None = None,
+    allow_ungraded: bool = False,
+) -> ExportResult:
     """Write the grade file for ``platform``; raise :class:`MappingError` rather than leave out a grade."""
     course = Path(course)
     mapping = load_mapping(mapping_path or default_mapping(course), platform)
@@ -209,13 +223,17 @@ def export(course: Path | str, platform: str, mapping_path: Path | str | None = 
     scores = gradebook_scores(course, names)
     unmapped = sorted({s for a in names for s in scores[a] if s not in mapping.students})
     if unmapped:
-        raise MappingError(f"{mapping.roster_path}: no row for {len(unmapped)} student(s) with grades in the gradebook: "
-                           f"{', '.join(unmapped)}; add them (nbgrader_id = their folder name) so no grade is left out")
+        raise MappingError(
+            f"{mapping.roster_path}: no row for {len(unmapped)} student(s) with grades in the gradebook: "
+            f"{', '.join(unmapped)}; add them (nbgrader_id = their folder name) so no grade is left out"
+        )
     ungraded = sorted((a, s) for a in names for s, (_, todo) in scores[a].items() if todo)
     if ungraded and not allow_ungraded:
         shown = "; ".join(f"{s} ({a})" for a, s in ungraded)
-        raise MappingError(f"hand grading is not finished for {shown}: grade them in formgrader, "
-                           "or pass --allow-ungraded to leave those cells empty")
+        raise MappingError(
+            f"hand grading is not finished for {shown}: grade them in formgrader, "
+            "or pass --allow-ungraded to leave those cells empty"
+        )
     notes: list[str] = []
     for a, s in ungraded:
         notes.append(f"{s} (roster row {mapping.rows[s]}), {a}: hand grading not finished; cell left empty")
@@ -239,8 +257,13 @@ def export(course: Path | str, platform: str, mapping_path: Path | str | None = 
                 score, todo = scores[a].get(sid, (None, False))
                 cells.append("" if score is None or todo else _points(score))
             if platform == "canvas":
-                ident = [row.get("name") or sid, row.get("canvas_id", ""), row.get("sis_user_id", ""),
-                         row.get("sis_login_id", ""), row.get("section", "")]
+                ident = [
+                    row.get("name") or sid,
+                    row.get("canvas_id", ""),
+                    row.get("sis_user_id", ""),
+                    row.get("sis_login_id", ""),
+                    row.get("section", ""),
+                ]
             else:
                 ident = [row[mapping.identifier], row.get("name", "")]
             writer.writerow([*ident, *cells])

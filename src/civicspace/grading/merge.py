@@ -53,6 +53,7 @@ def copy_gradebook(src_url: str, dst_url: str, course_id: str, assignment: str, 
         src.dispose()
         dst.dispose()
 
+
 # --------------------------------------------------------------------------- merging (one writer)
 
 
@@ -138,10 +139,12 @@ def _merge_one(main, other, assignment: str, result: SubmissionResult, expected:
             notes.append("no grades recorded by nbgrader; scored 0")
         if copied:
             for nb_name in expected:
-                notebook = nb_name[:-len(".ipynb")]
+                notebook = nb_name[: -len(".ipynb")]
                 mine_nb = main.find_submission_notebook(notebook, assignment, result.student)
                 try:  # the late penalty nbgrader's AssignLatePenalties set (the course's LateSubmissionPlugin)
-                    mine_nb.late_submission_penalty = other.find_submission_notebook(notebook, assignment, result.student).late_submission_penalty
+                    mine_nb.late_submission_penalty = other.find_submission_notebook(
+                        notebook, assignment, result.student
+                    ).late_submission_penalty
                 except MissingEntry:
                     pass
                 for grade in mine_nb.grades:
@@ -162,7 +165,7 @@ def _merge_one(main, other, assignment: str, result: SubmissionResult, expected:
     # Whatever this run could not grade scores 0 on its autograded tests (never "not graded =
     # pass"), also when an earlier run had scored it: the log says "scored 0", so must the gradebook.
     for nb_name in expected:
-        notebook = nb_name[:-len(".ipynb")]
+        notebook = nb_name[: -len(".ipynb")]
         for grade in main.find_submission_notebook(notebook, assignment, result.student).grades:
             is_test = grade.cell.cell_type == "code" and not _is_solution(main, grade.cell.name, notebook, assignment)
             if is_test and (notebook, grade.cell.name) not in fresh:

@@ -55,8 +55,12 @@ class GradingReport:
 
 
 def grade(
-    assignment: str, course: Path | None = None, workers: int = 2, limits: sandbox.Limits | None = None,
-    use_sandbox: bool = True, progress: bool = True,
+    assignment: str,
+    course: Path | None = None,
+    workers: int = 2,
+    limits: sandbox.Limits | None = None,
+    use_sandbox: bool = True,
+    progress: bool = True,
 ) -> GradingReport:
     """Generate, autograde (sandboxed, parallel), give feedback, export and analyse ``assignment``.
 
@@ -89,7 +93,7 @@ def grade(
     results: list[SubmissionResult] = []
     with tempfile.TemporaryDirectory(prefix=f"civicspace-grade-{assignment}-") as tmp:
         work = Path(tmp)
-        batches = [students[i::max(1, workers)] for i in range(max(1, workers))]
+        batches = [students[i :: max(1, workers)] for i in range(max(1, workers))]
         batches = [b for b in batches if b]
         run_id = f"{os.getpid()}-{int(time.time())}"
         with ThreadPoolExecutor(max_workers=max(1, len(batches))) as pool:
@@ -101,7 +105,9 @@ def grade(
                 try:
                     results += fut.result()
                 except Exception as exc:  # the batch goes on whatever one submission does
-                    results += [SubmissionResult(s, "not graded", [f"grading error: {type(exc).__name__}: {exc}"]) for s in futures[fut]]
+                    results += [
+                        SubmissionResult(s, "not graded", [f"grading error: {type(exc).__name__}: {exc}"]) for s in futures[fut]
+                    ]
         bar.done = bar.total - 1
         bar.step("done")
         lap("autograde")
@@ -114,7 +120,10 @@ def grade(
     log = reports / f"{assignment}_grading.log"
     limits_line = sandbox.describe_limits(limits, use_sandbox)
     log.write_text("\n".join([limits_line] + [r.log_line() for r in results]) + "\n", encoding="utf-8")
-    return GradingReport(assignment, results, grades_csv, items_csv, items_html, log, time.perf_counter() - start, timings, limits_line)
+    return GradingReport(
+        assignment, results, grades_csv, items_csv, items_html, log, time.perf_counter() - start, timings, limits_line
+    )
+
 
 def scores(course: Path, assignment: str) -> dict[str, tuple[float, float]]:
     """(autograded score, max autograded score) per student, from the course gradebook."""

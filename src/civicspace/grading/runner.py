@@ -58,11 +58,17 @@ def nbgrader_env(extra: dict[str, str] | None = None) -> dict[str, str]:
     return env
 
 
-def nbgrader(course: Path, *args: str, env: dict[str, str] | None = None, timeout: float | None = None) -> subprocess.CompletedProcess:
+def nbgrader(
+    course: Path, *args: str, env: dict[str, str] | None = None, timeout: float | None = None
+) -> subprocess.CompletedProcess:
     """Run one nbgrader command in ``course``; raise with its log on failure."""
     out = subprocess.run(
-        [*NBGRADER, *args], cwd=course, env=env or nbgrader_env(),
-        capture_output=True, text=True, timeout=timeout,
+        [*NBGRADER, *args],
+        cwd=course,
+        env=env or nbgrader_env(),
+        capture_output=True,
+        text=True,
+        timeout=timeout,
     )
     if out.returncode != 0:
         raise RuntimeError(f"nbgrader {' '.join(args)} failed in {course}:\n{out.stdout[-4000:]}\n{out.stderr[-4000:]}")

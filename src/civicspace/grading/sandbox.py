@@ -151,8 +151,10 @@ def _nproc_binds() -> bool:
 def describe_limits(limits: Limits, use_sandbox: bool = True) -> str:
     """One line saying which limits are in force for the students' kernels, and which are missing."""
     if not use_sandbox:
-        return ("limits: NO SANDBOX (--no-sandbox): student code runs with your rights, with the network open "
-                "and no memory or process limits; trusted submissions only")
+        return (
+            "limits: NO SANDBOX (--no-sandbox): student code runs with your rights, with the network open "
+            "and no memory or process limits; trusted submissions only"
+        )
     parts = [
         f"bubblewrap sandbox (no network, read-only system, own folder only); {limits.cell_timeout} s per cell, "
         f"{limits.notebook_timeout} s per submission; CPU {limits.cpu_seconds} s and files up to {limits.max_file_mb} MB (rlimits)"
@@ -162,14 +164,20 @@ def describe_limits(limits: Limits, use_sandbox: bool = True) -> str:
         version = "v2" if backend == "cgroup2" else "v1"
         parts.append(f"memory {limits.memory_mb} MB and {limits.max_processes} processes per kernel (cgroup {version})")
     else:
-        parts.append(f"memory {limits.memory_mb} MB of address space per process (rlimit fallback: no cgroup v2 or v1 "
-                     "controllers; a kernel's children each get their own)")
+        parts.append(
+            f"memory {limits.memory_mb} MB of address space per process (rlimit fallback: no cgroup v2 or v1 "
+            "controllers; a kernel's children each get their own)"
+        )
         if _nproc_binds():
-            parts.append(f"processes: at most {limits.max_processes} more for your user while a kernel runs "
-                         "(RLIMIT_NPROC, shared with your other processes)")
+            parts.append(
+                f"processes: at most {limits.max_processes} more for your user while a kernel runs "
+                "(RLIMIT_NPROC, shared with your other processes)"
+            )
         else:
-            parts.append("MISSING: process limit (RLIMIT_NPROC does not bind root; a fork bomb is stopped only by "
-                         "the per-cell time limit, which ends the kernel's PID namespace)")
+            parts.append(
+                "MISSING: process limit (RLIMIT_NPROC does not bind root; a fork bomb is stopped only by "
+                "the per-cell time limit, which ends the kernel's PID namespace)"
+            )
     return "limits: " + "; ".join(parts)
 
 
@@ -280,22 +288,52 @@ def kernel_argv(runtime: Path, limits: Limits, batch: str, use_cgroups: bool) ->
         ro += ["--ro-bind", str(path), str(path)]
     bwrap_args = [
         bwrap(),
-        "--unshare-all", "--unshare-user", "--uid", "65534", "--gid", "65534",
+        "--unshare-all",
+        "--unshare-user",
+        "--uid",
+        "65534",
+        "--gid",
+        "65534",
         # No --new-session: the kernel must stay in the process group that
         # jupyter_client signals, or a cell past its time limit cannot be interrupted.
         "--die-with-parent",
-        "--proc", "/proc", "--dev", "/dev", "--tmpfs", "/tmp",
+        "--proc",
+        "/proc",
+        "--dev",
+        "/dev",
+        "--tmpfs",
+        "/tmp",
         *ro,
         "--clearenv",
-        "--setenv", "HOME", "/tmp",
-        "--setenv", "PATH", f"{Path(sys.prefix) / 'bin'}:/usr/bin:/bin",
-        "--setenv", "LANG", "C.UTF-8",
-        "--setenv", "OPENBLAS_NUM_THREADS", "1",
-        "--setenv", "OMP_NUM_THREADS", "1",
-        "--setenv", "MPLBACKEND", "Agg",
-        "--setenv", "PYTHONNOUSERSITE", "1",
+        "--setenv",
+        "HOME",
+        "/tmp",
+        "--setenv",
+        "PATH",
+        f"{Path(sys.prefix) / 'bin'}:/usr/bin:/bin",
+        "--setenv",
+        "LANG",
+        "C.UTF-8",
+        "--setenv",
+        "OPENBLAS_NUM_THREADS",
+        "1",
+        "--setenv",
+        "OMP_NUM_THREADS",
+        "1",
+        "--setenv",
+        "MPLBACKEND",
+        "Agg",
+        "--setenv",
+        "PYTHONNOUSERSITE",
+        "1",
     ]
-    prlimit = ["prlimit", f"--cpu={limits.cpu_seconds}", f"--fsize={limits.max_file_mb * 1024 * 1024}", "--nofile=256", "--core=0"]
+    prlimit = [
+        "prlimit",
+        f"--cpu={limits.cpu_seconds}",
+        f"--fsize={limits.max_file_mb * 1024 * 1024}",
+        "--nofile=256",
+        "--core=0",
+    ]
     backend = limits_backend() if use_cgroups else "rlimit"
     if backend == "rlimit":
         prlimit.append(f"--as={limits.memory_mb * 1024 * 1024}")
@@ -333,7 +371,10 @@ def kernel_argv(runtime: Path, limits: Limits, batch: str, use_cgroups: bool) ->
             f'echo $$ > "{pids}$student/cgroup.procs"',
         ]
     lines.append(
-        "exec " + prlimit_words + " " + " ".join(shlex.quote(a) for a in bwrap_args)
+        "exec "
+        + prlimit_words
+        + " "
+        + " ".join(shlex.quote(a) for a in bwrap_args)
         + ' --bind "$kdir" "$kdir" ${CS_SHARE:+--bind "$CS_SHARE" "$CS_SHARE"}'
         + ' --bind "$PWD" "$PWD" --chdir "$PWD" "$@"'
     )
