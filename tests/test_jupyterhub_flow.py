@@ -55,11 +55,28 @@ pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("grading"), pytest.mark.
 A = "ch01_foundations"
 NB = f"{A}.ipynb"
 COURSE_ID = "civicspace"
+#: Every coded answer of exercise 1 and the points of the test after each, read from the instructor notebook.
+_SOURCE = nbformat.read(ROOT / "exercises" / A / NB, as_version=4)
+_CODED = [c for c in _SOURCE.cells if grading.is_answer(c) and c.cell_type == "code"]
+
+
+def _points_after(cell) -> float:
+    """The points of the autograder test that checks the answer ``cell`` (the next test cell)."""
+    cells = _SOURCE.cells
+    test = next(c for c in cells[cells.index(cell) + 1 :] if grading.is_autograder_test(c))
+    return float(grading.nbgrader_meta(test)["points"])
+
+
+TOTAL = sum(float(grading.nbgrader_meta(c)["points"]) for c in _SOURCE.cells if grading.is_autograder_test(c))
+BOB = {"q1_answer", "q2_answer"}  # two of the pandas questions
 ANSWERS = {
-    "alice": {"q1_answer", "q2_answer", "q3_answer", "q4_answer"},  # every autograded answer
-    "bob": {"q1_answer", "q2_answer"},  # q1 (2 points) and q2 (3 points) of 10
+    "alice": {grading.nbgrader_meta(c)["grade_id"] for c in _CODED},  # every autograded answer
+    "bob": BOB,
 }
-EXPECTED = {"alice": (10.0, 10.0), "bob": (5.0, 10.0)}  # (autograded score, out of)
+EXPECTED = {  # (autograded score, out of)
+    "alice": (TOTAL, TOTAL),
+    "bob": (sum(_points_after(c) for c in _CODED if grading.nbgrader_meta(c)["grade_id"] in BOB), TOTAL),
+}
 WRITTEN = "written_ratification_vs_practice"  # the hand-graded answer: Alice writes one, Bob does not
 NO_RESPONSE = "You did not provide a response."
 
