@@ -312,7 +312,11 @@ def response_figure(df: pd.DataFrame, topics: Sequence[str] | None = None) -> go
                 orientation="h",
                 name=resp,
                 customdata=rows[[resp, "total"]].to_numpy().tolist(),
-                marker={"color": RESPONSE_COLOURS[resp], "pattern": {"shape": patterns[resp], "fgcolor": "white"}},
+                marker={
+                    "color": RESPONSE_COLOURS[resp],
+                    # "overlay": the hatch is drawn on the bar colour (plotly's default draws it on nothing).
+                    "pattern": {"shape": patterns[resp], "fgcolor": "white", "fillmode": "overlay", "size": 10, "solidity": 0.2},
+                },
                 hovertemplate=f"%{{y}}: {resp} %{{x:.1f}}% (%{{customdata[0]}} of %{{customdata[1]}})<extra></extra>",
             )
         )
