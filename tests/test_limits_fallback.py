@@ -16,7 +16,7 @@ import os
 
 import nbformat
 import pytest
-from test_grading_pipeline import LIMITS, NB, A, build_submission, hostile_cases, released_course
+from test_grading_pipeline import ALL_A, LIMITS, NB, TOTAL_A, A, build_submission, hostile_cases, released_course
 
 from civicspace.grading import notebooks as grading
 from civicspace.grading import pipeline, sandbox
@@ -27,21 +27,23 @@ pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("grading")]
 @pytest.fixture(scope="module")
 def fallback_batch(tmp_path_factory):
     course, source, release = released_course(tmp_path_factory.mktemp("fallback"))
-    solved = grading.fill_answers(release, source, {"q1_answer", "q2_answer", "q3_answer", "q4_answer"})
+    solved = grading.fill_answers(release, source, ALL_A)
     (course / "submitted" / "control_solution" / A).mkdir(parents=True)
     nbformat.write(solved, course / "submitted" / "control_solution" / A / NB)
-    kind, _, _ = hostile_cases(course)["memory_bomb"]
+    kind, expected, _ = hostile_cases(course)["memory_bomb"]
     build_submission(kind, release, source, course / "submitted" / "memory_bomb" / A)
     with pytest.MonkeyPatch.context() as mp:
         mp.setenv(sandbox.BACKEND_ENV, "rlimit")
         report = pipeline.grade(A, course, workers=2, limits=LIMITS, use_sandbox=True, progress=False)
-    return {"course": course, "report": report}
+    return {"course": course, "report": report, "memory_bomb": expected}
 
 
 def test_the_memory_bomb_is_held_by_the_address_space_limit(fallback_batch):
     scores = pipeline.scores(fallback_batch["course"], A)
-    assert scores["control_solution"] == (10.0, 10.0)
-    assert scores["memory_bomb"] == (8.0, 10.0)
+    assert scores["control_solution"] == (TOTAL_A, TOTAL_A)
+    # What the honest part earns: every test but the one after the answer the bomb sits in.
+    assert scores["memory_bomb"] == (fallback_batch["memory_bomb"], TOTAL_A)
+    assert fallback_batch["memory_bomb"] < TOTAL_A
     result = next(r for r in fallback_batch["report"].results if r.student == "memory_bomb")
     assert "MemoryError" in result.log_line(), result.log_line()
 

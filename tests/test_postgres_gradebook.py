@@ -133,9 +133,9 @@ def graded(postgres, tmp_path_factory):
     work = tmp_path_factory.mktemp("pgcourse")
     course = work / "autograder"
     course.mkdir()
-    config = (ROOT / "autograder" / "nbgrader_config.py").read_text(encoding="utf-8")
+    course_config = (ROOT / "autograder" / "nbgrader_config.py").read_text(encoding="utf-8")
     (course / "nbgrader_config.py").write_text(
-        config + f'\nc.CourseDirectory.db_url = "{postgres}"\nc.LateSubmissionPlugin.penalty_method = "zero"\n',
+        course_config + f'\nc.CourseDirectory.db_url = "{postgres}"\nc.LateSubmissionPlugin.penalty_method = "zero"\n',
         encoding="utf-8",
     )
     for assignment in (A, B):

@@ -154,7 +154,8 @@ def _merge_one(main, other, assignment: str, result: SubmissionResult, expected:
                         continue
                     flagged = nb_name in result.flags
                     grade.auto_score = theirs.auto_score
-                    fresh.add((notebook, grade.cell.name))
+                    if theirs.auto_score is not None:  # a test the student deleted has a grade row but no score
+                        fresh.add((notebook, grade.cell.name))
                     grade.needs_manual_grade = (theirs.needs_manual_grade or flagged) and grade.manual_score is None
                 for comment in mine_nb.comments:
                     try:
