@@ -175,6 +175,22 @@ def animation_steps(labels: Iterable) -> list[dict]:
     ]
 
 
+def year_slider(years: Sequence, current: dict, x: float, pad_top: int, **extra) -> dict:
+    """A slider over the animation frames named by ``years``, starting at the last, taking the
+    width right of ``x`` (the play and pause buttons sit to its left); ``current`` styles the
+    label of the chosen year. ``extra`` adds or overrides plotly ``sliders`` keys."""
+    slider = {
+        "active": len(years) - 1,
+        "steps": animation_steps(years),
+        "currentvalue": current,
+        "x": x,
+        "len": 1 - x,
+        "pad": {"t": pad_top},
+    }
+    slider.update(extra)
+    return slider
+
+
 def play_pause(frame_ms: int, pad_top: int) -> dict:
     """The "▶ Play" and "❚❚ Pause" buttons of an animated figure, below the plot at its left."""
     return {

@@ -20,7 +20,7 @@ import ipywidgets as widgets
 import pandas as pd
 import plotly.graph_objects as go
 
-from civicspace.plotting import NOT_YET, OKABE_ITO, LiveFigure, animation_steps, base_layout, dropdown, play_pause, wrap
+from civicspace.plotting import NOT_YET, OKABE_ITO, LiveFigure, base_layout, dropdown, play_pause, wrap, year_slider
 
 
 def _check_treaty(df: pd.DataFrame, treaty: str) -> None:
@@ -403,16 +403,7 @@ def ratification_map_by_year(df: pd.DataFrame, treaty: str, years: Iterable[int]
         f"to {treaty} by each year; {n_last} had by {last}.",
     )
     layout["height"] = 600
-    layout["sliders"] = [
-        {
-            "active": len(years) - 1,
-            "steps": animation_steps(years),
-            "currentvalue": {"prefix": "End of "},
-            "x": 0.26,
-            "len": 0.74,
-            "pad": {"t": 30},
-        }
-    ]
+    layout["sliders"] = [year_slider(years, {"prefix": "End of "}, x=0.26, pad_top=30)]
     layout["updatemenus"] = [play_pause(frame_ms=300, pad_top=45)]
     fig.update_layout(layout)
     return fig

@@ -26,7 +26,7 @@ import ipywidgets as widgets
 import pandas as pd
 import plotly.graph_objects as go
 
-from civicspace.plotting import OKABE_ITO, LiveFigure, animation_steps, base_layout, dropdown, play_pause
+from civicspace.plotting import OKABE_ITO, LiveFigure, base_layout, dropdown, play_pause, year_slider
 
 #: V-Dem's Regimes of the World codes and their labels, in order.
 REGIME_LABELS = {0: "closed autocracy", 1: "electoral autocracy", 2: "electoral democracy", 3: "liberal democracy"}
@@ -295,16 +295,9 @@ def repression_consultation_by_year(
             f"against its {_label(y)}, coloured and shaped by regime type."
         },
         sliders=[
-            {
-                "active": len(years) - 1,
-                "steps": animation_steps(years),
-                "currentvalue": {"prefix": "Year: ", "xanchor": "right", "font": {"size": 14}},
-                "x": 0.22,
-                "len": 0.78,
-                "y": 0,
-                "yanchor": "top",
-                "pad": {"t": 75},
-            }
+            year_slider(
+                years, {"prefix": "Year: ", "xanchor": "right", "font": {"size": 14}}, x=0.22, pad_top=75, y=0, yanchor="top"
+            )
         ],
         updatemenus=[play_pause(frame_ms=700, pad_top=105)],
     )

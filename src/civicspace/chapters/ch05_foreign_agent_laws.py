@@ -28,7 +28,7 @@ import ipywidgets as widgets
 import pandas as pd
 import plotly.graph_objects as go
 
-from civicspace.plotting import NOT_YET, OKABE_ITO, LiveFigure, animation_steps, base_layout, dropdown, play_pause
+from civicspace.plotting import NOT_YET, OKABE_ITO, LiveFigure, base_layout, dropdown, play_pause, year_slider
 
 #: The law types of the table, in the order the figures list them.
 TYPE_ORDER = [
@@ -242,16 +242,7 @@ def diffusion_map_by_year(laws: pd.DataFrame, years: Sequence[int] | None = None
         f"by {last}.",
         height=500,
     )
-    layout["sliders"] = [
-        {
-            "active": len(years) - 1,
-            "steps": animation_steps(years),
-            "currentvalue": {"prefix": "End of ", "xanchor": "right"},
-            "x": 0.3,
-            "len": 0.7,
-            "pad": {"t": 30},
-        }
-    ]
+    layout["sliders"] = [year_slider(years, {"prefix": "End of ", "xanchor": "right"}, x=0.3, pad_top=30)]
     layout["updatemenus"] = [play_pause(frame_ms=700, pad_top=45)]
     fig.update_layout(layout)
     return fig

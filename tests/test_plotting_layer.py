@@ -1,0 +1,52 @@
+"""The shared layout pieces every chapter's figures are built from (civicspace.plotting)."""
+
+from __future__ import annotations
+
+import plotly.graph_objects as go
+
+from civicspace import plotting
+
+
+def test_base_layout_carries_the_title_the_accessible_description_and_the_course_template():
+    layout = plotting.base_layout("A title", "A bar chart of x.", height=500, top=70)
+    fig = go.Figure(layout=layout)
+    assert fig.layout.title.text == "A title" and fig.layout.title.xanchor == "left"
+    assert fig.layout.meta["alt"] == "A bar chart of x."
+    assert fig.layout.height == 500 and fig.layout.margin.t == 70
+    assert layout["template"] == plotting.TEMPLATE_NAME
+
+
+def test_dropdown_defaults_to_the_top_left_and_takes_overrides():
+    buttons = [{"label": "a", "method": "update", "args": [{}]}]
+    menu = plotting.dropdown(buttons)
+    assert menu["type"] == "dropdown" and menu["buttons"] is buttons and menu["active"] == 0
+    assert (menu["x"], menu["xanchor"], menu["y"], menu["yanchor"]) == (0, "left", 1.0, "bottom") and "pad" not in menu
+    other = plotting.dropdown(buttons, active=1, x=0.1, pad={"b": 8}, direction="down", bgcolor="white")
+    assert (other["active"], other["x"], other["pad"], other["direction"], other["bgcolor"]) == (
+        1,
+        0.1,
+        {"b": 8},
+        "down",
+        "white",
+    )
+    go.Figure(layout={"updatemenus": [menu, other]})  # plotly accepts both
+
+
+def test_year_slider_starts_at_the_last_year_and_steps_to_each_frame():
+    years = [2019, 2020, 2021]
+    slider = plotting.year_slider(years, {"prefix": "End of "}, x=0.25, pad_top=30, y=0)
+    assert slider["active"] == 2 and slider["x"] == 0.25 and slider["len"] == 0.75 and slider["y"] == 0
+    assert [s["label"] for s in slider["steps"]] == ["2019", "2020", "2021"]
+    assert all(s["method"] == "animate" and s["args"][0] == [s["label"]] for s in slider["steps"])
+    fig = go.Figure(
+        frames=[go.Frame(name=str(y)) for y in years], layout={"sliders": [slider], "updatemenus": [plotting.play_pause(300, 45)]}
+    )
+    assert fig.layout.updatemenus[0].buttons[0].args[1]["frame"]["duration"] == 300
+
+
+def test_wrap_breaks_lines_and_escapes_only_when_asked():
+    assert plotting.wrap("one two three four", 9) == "one two<br>three<br>four"
+    assert plotting.wrap("a <b> & c", 40) == "a <b> & c"
+    assert plotting.wrap("a <b> & c", 40, escape=True) == "a &lt;b&gt; &amp; c"
+    assert plotting.wrap("well-known", 5, break_on_hyphens=False, break_long_words=False) == "well-known"
+    assert plotting.wrap("well-known", 5) == "well-<br>known"
