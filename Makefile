@@ -9,6 +9,8 @@ STAMP := $(VENV)/.installed-stamp
 LOCK := binder/requirements.txt
 # The JupyterHub test's packages (hub, proxy, nbgitpuller), pinned apart from Binder's lock.
 HUB_LOCK := binder/requirements-hub.txt
+# What only building the book needs (kaleido: the figures' still images), pinned apart too.
+BOOK_LOCK := binder/requirements-book.txt
 # nbgrader shells out to `alembic` and jupyter to the kernel: the environment's
 # bin/ must come first on PATH for every command below.
 export PATH := $(BIN):$(PATH)
@@ -35,11 +37,11 @@ help:
 
 env: $(STAMP)
 
-$(STAMP): $(LOCK) $(HUB_LOCK) pyproject.toml
+$(STAMP): $(LOCK) $(HUB_LOCK) $(BOOK_LOCK) pyproject.toml
 	@if [ -z "$(PYTHON)" ]; then echo "error: no python3.11 or python3 on PATH" >&2; exit 1; fi
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info[:2] == (3, 11) else "error: the course is pinned for Python 3.11, found " + sys.version.split()[0])'
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r $(LOCK) -r $(HUB_LOCK)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r $(LOCK) -r $(HUB_LOCK) -r $(BOOK_LOCK)
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check --no-deps --no-build-isolation -e .
 	$(BIN)/python -m civicspace.book.sphinxext
 	$(BIN)/python -m civicspace.jupyter_offline install

@@ -55,8 +55,55 @@ def expected_trace_types(doc: str) -> set[str]:
 
 
 def plotly_scripts(html: str) -> list[str]:
-    """File names of the plotly.js scripts (full or partial bundle) a page loads."""
-    return re.findall(r'<script[^>]+src="[./]*_static/(plotly[\w.-]*\.js)[?"]', html)
+    """File names of the plotly.js scripts (full or partial bundle) a page loads: by a
+    <script src> of its own, or through the figure loader's data-plotly attribute (the
+    loader fetches it once a figure comes near the viewport)."""
+    direct = re.findall(r'<script[^>]+src="[./]*_static/(plotly[\w.-]*\.js)[?"]', html)
+    loader = [
+        m.group(1)
+        for tag in re.findall(r"<script\b[^>]*civicspace-plotly\.js[^>]*>", html)
+        if (m := re.search(r'data-plotly="(plotly[\w.-]*\.js)"', tag))
+    ]
+    return direct + loader
+
+
+STILL = re.compile(r'<div id="([^"]+)" class="cs-plotly-target"[^>]*>(<img class="cs-plotly-still"[^>]*>)?</div>')
+
+
+@pytest.mark.parametrize("doc", chapter_docs())
+def test_every_figure_has_a_still_image_of_itself_in_the_site(book_html, doc):
+    """Each figure's target holds one still image, a file of the site drawn from that figure:
+    an SVG holds the figure's title (a WebP, for a large map, is a real WebP image)."""
+    import html as html_lib
+    import json
+
+    page = book_html / f"{doc}.html"
+    text = page.read_text(encoding="utf-8")
+    figures = re.findall(
+        r'<div id="([^"]+)" class="cs-plotly-target"[^>]*>(.*?)</div><script type="application/json" class="cs-plotly-data">(.*?)</script>',
+        text,
+        re.S,
+    )
+    assert len(figures) == expected_figures(doc)
+    for div_id, inner, payload in figures:
+        img = re.fullmatch(r'<img class="cs-plotly-still" src="([^"]+)" alt="" width="(\d+)" height="(\d+)"[^>]*>', inner)
+        assert img, f"{doc}: figure {div_id} has no still image: {inner[:200]!r}"
+        still = (page.parent / html_lib.unescape(img.group(1))).resolve()
+        assert still.is_file() and still.stat().st_size > 1000, f"{doc}: figure {div_id}: {still} is missing or empty"
+        spec = json.loads(payload.replace("<\\/", "</"))
+        assert int(img.group(3)) == int(spec["layout"].get("height") or 480), f"{doc}: {div_id}: still not at the figure's height"
+        data = still.read_bytes()
+        if still.suffix == ".svg":
+            title = spec["layout"].get("title") or {}
+            title = title.get("text", "") if isinstance(title, dict) else str(title)
+            # The title's longest run of text between tags, as the SVG writes it.
+            words = max(re.split(r"<[^>]+>", title), key=len).strip()
+            if words:
+                assert html_lib.escape(words, quote=False) in data.decode("utf-8") or words in html_lib.unescape(
+                    data.decode("utf-8")
+                ), f"{doc}: {div_id}: the still {still.name} does not show the figure's title {words!r}"
+        else:
+            assert still.suffix == ".webp" and data[:4] == b"RIFF" and data[8:12] == b"WEBP", f"{doc}: {div_id}: {still.name}"
 
 
 @pytest.mark.parametrize("doc", chapter_docs())
@@ -101,6 +148,33 @@ def test_pages_without_figures_load_no_plotly(book_html):
         html = (book_html / rel).read_text(encoding="utf-8")
         assert 'class="cs-plotly-data"' not in html
         assert plotly_scripts(html) == [], f"{rel} has no figure but loads {plotly_scripts(html)}"
+
+
+@pytest.mark.parametrize("doc", chapter_docs())
+def test_without_javascript_every_figure_shows_as_its_still_image(browser, site_url, doc):
+    """A reader without JavaScript (or before plotly.js has run) sees every figure: its
+    still image is loaded and drawn at the figure's place, the width of the column."""
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, java_script_enabled=False)
+    page = context.new_page()
+    outside = []
+    page.route(
+        "**/*", lambda r: r.continue_() if r.request.url.startswith(site_url) else (outside.append(r.request.url), r.abort())
+    )
+    try:
+        page.goto(f"{site_url}{doc}.html", wait_until="load")
+        shown = page.evaluate(
+            "Array.from(document.querySelectorAll('.cs-plotly-target')).map(t => {"
+            " const img = t.querySelector('img.cs-plotly-still'); if (!img) return [t.id, 0, 0, 0, 0];"
+            " const box = img.getBoundingClientRect(), target = t.getBoundingClientRect();"
+            " return [t.id, img.complete ? img.naturalWidth : 0, Math.round(box.width), Math.round(box.height), Math.round(target.width)]; })"
+        )
+    finally:
+        context.close()
+    assert len(shown) == expected_figures(doc)
+    for div_id, natural, width, height, column in shown:
+        assert natural > 0, f"{doc}: {div_id}: the still image did not load"
+        assert width == column and height > 150, f"{doc}: {div_id}: still drawn {width}x{height} in a {column} px column"
+    assert outside == []
 
 
 TARGETS = "document.querySelectorAll('.cs-plotly-target')"
@@ -230,36 +304,74 @@ def test_chapter_draws_as_many_figures_as_it_makes(browser, site_url, doc):
             ".map(t => [t.id, t.getAttribute('data-cs-drawn'), !!t.querySelector('.main-svg')])"
         )
         assert [f for f in far if f[1] or f[2]] == [], f"{doc}: figures far below the viewport drawn before scrolling"
+        # plotly.js is fetched only once a figure comes near: a page whose figures all start
+        # more than two screen heights down has not loaded it before the reader scrolls.
+        if page.evaluate(f"Array.from({TARGETS}).every(t => t.getBoundingClientRect().top > 2.2 * innerHeight)"):
+            page.wait_for_load_state("networkidle")
+            assert page.evaluate("typeof window.Plotly") == "undefined", f"{doc}: plotly.js loaded with no figure near"
+            assert not page.evaluate(
+                "performance.getEntriesByType('resource').some(e => /\\/plotly[\\w.-]*\\.js/.test(e.name))"
+            ), f"{doc}: plotly.js fetched with no figure near"
         _scroll_through(page)
         assert page.evaluate(f"Array.from({TARGETS}).filter(t => t.getAttribute('data-cs-drawn') === 'true').length") == n
+        # Each live figure replaced its still image: none is left over or under it.
+        assert page.evaluate("document.querySelectorAll('img.cs-plotly-still').length") == 0
     finally:
         page.close()
     assert outside == [] and errors == [], (outside, errors)
 
 
-def test_printing_draws_every_figure_without_scrolling(browser, site_url, tmp_path):
-    """Printing (here: to PDF) a page read only at its top still shows every figure, maps included."""
+AT_PRINT = (
+    # What the print sees: a beforeprint listener added after the loader's runs after it.
+    "window.addEventListener('beforeprint', () => { window.csAtPrint = ["
+    f"Array.from({TARGETS}).map(t => [!!t.querySelector('.main-svg'),"
+    " !!t.querySelector('img.cs-plotly-still') && t.querySelector('img.cs-plotly-still').naturalWidth > 0]),"
+    "document.querySelectorAll('path.choroplethlocation').length]; })"
+)
+
+
+def test_printing_a_page_read_at_its_top_prints_every_figure_as_its_still(browser, site_url, tmp_path):
+    """Printing (here: to PDF) a page read only at its top, before plotly.js was needed:
+    every figure, the map included, is in the print as its still image."""
     doc = "book/chapters/01_foundations"
-    # A short window: the figures below its first screens are not drawn before printing.
+    # A short window: no figure is near its first screens, so plotly.js is not fetched.
     page, outside, errors = _open(browser, f"{site_url}{doc}.html", site_url, height=400)
     try:
         n = page.evaluate(f"{TARGETS}.length")
         assert n >= 2
+        page.wait_for_load_state("networkidle")
+        assert page.evaluate("typeof window.Plotly") == "undefined", "plotly.js loaded: this does not test the stills"
+        page.evaluate(AT_PRINT)
+        page.pdf(path=str(tmp_path / "01_foundations.pdf"))
+        figures, _ = page.evaluate("window.csAtPrint")
+    finally:
+        page.close()
+    assert len(figures) == n
+    assert all(still and not live for live, still in figures), f"at print (live drawn, still shown): {figures}"
+    assert outside == [] and errors == [], (outside, errors)
+
+
+def test_printing_draws_every_figure_live_once_plotly_is_loaded(browser, site_url, tmp_path):
+    """Printing a page whose first figure the reader has seen (so plotly.js is loaded) draws
+    every figure live, maps with their countries, although the reader never scrolled to them."""
+    doc = "book/chapters/01_foundations"
+    page, outside, errors = _open(browser, f"{site_url}{doc}.html", site_url, height=400)
+    try:
+        n = page.evaluate(f"{TARGETS}.length")
+        assert n >= 2
+        page.evaluate(f"{TARGETS}[0].scrollIntoView({{block: 'center'}})")
+        page.wait_for_function(f"{TARGETS}[0].getAttribute('data-cs-drawn') === 'true'", timeout=30_000)
+        page.evaluate("window.scrollTo(0, 0)")
         # The loader fetches the world map ahead once the page is idle.
         page.wait_for_function("() => window.PlotlyGeoAssets && window.PlotlyGeoAssets.topojson.world_110m", timeout=30_000)
         undrawn = page.evaluate(f"Array.from({TARGETS}).filter(t => !t.querySelector('.main-svg')).length")
-        # What the print sees: a beforeprint listener added after the loader's runs after it.
-        page.evaluate(
-            "window.addEventListener('beforeprint', () => { window.csAtPrint = ["
-            f"Array.from({TARGETS}).filter(t => t.querySelector('.main-svg')).length,"
-            "document.querySelectorAll('path.choroplethlocation').length]; })"
-        )
+        page.evaluate(AT_PRINT)
         page.pdf(path=str(tmp_path / "01_foundations.pdf"))
-        drawn, locations = page.evaluate("window.csAtPrint")
+        figures, locations = page.evaluate("window.csAtPrint")
     finally:
         page.close()
     assert undrawn >= 1, "every figure was drawn before printing: this page does not test printing"
-    assert drawn == n
+    assert [live for live, _ in figures] == [True] * n
     assert locations > 100, "the map printed without its countries"
     assert outside == [] and errors == [], (outside, errors)
 

@@ -128,6 +128,10 @@ def test_the_makefile_environment_step_fetches_the_bundles():
     recipe = makefile.split("$(STAMP): ", 1)[1].split("\n\n", 1)[0]
     assert "-m civicspace.book.sphinxext" in recipe
     assert recipe.index("-e .") < recipe.index("-m civicspace.book.sphinxext") < recipe.index("touch $(STAMP)")
+    # kaleido (the figures' stills), pinned in its own file and installed with the lock.
+    assert "BOOK_LOCK := binder/requirements-book.txt" in makefile and "-r $(BOOK_LOCK)" in recipe
+    pins = [line for line in (ROOT / "binder" / "requirements-book.txt").read_text().splitlines() if line and line[0] != "#"]
+    assert pins == ["kaleido==0.2.1"]
 
 
 def test_a_missing_bundle_stops_the_book_build_naming_the_file(monkeypatch, tmp_path):

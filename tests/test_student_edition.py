@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -99,8 +100,19 @@ def test_edition_layout(built):
         "CITATION.cff",
     }
     assert not [p for p in out.rglob("*") if "teaching_notes" in p.as_posix() or "rubrics" in p.as_posix()]
-    # js-bundles.json: the pinned plotly.js bundles the book build needs (`make book` fetches them).
-    assert {p.name for p in (out / "binder").iterdir()} == {"postBuild", "requirements.txt", "runtime.txt", "js-bundles.json"}
+    # js-bundles.json: the pinned plotly.js bundles the book build needs (`make book` fetches them);
+    # requirements-book.txt: what only `make book` installs (kaleido, for the figures' stills).
+    assert {p.name for p in (out / "binder").iterdir()} == {
+        "postBuild",
+        "requirements.txt",
+        "requirements-book.txt",
+        "runtime.txt",
+        "js-bundles.json",
+    }
+    makefile = (out / "Makefile").read_text()
+    book_recipe = makefile.split("\n$(BOOK_STAMP): ", 1)[1].split("\n\n", 1)[0]
+    assert "-r $(BOOK_LOCK)" in book_recipe and "BOOK_LOCK := binder/requirements-book.txt" in makefile
+    assert re.search(r"^book: \$\(STAMP\) \$\(BOOK_STAMP\)$", makefile, re.M), "make book does not install the book's packages"
     assert (
         "civicspace.book.sphinxext" in (out / "Makefile").read_text()
         and "jupyter_offline install" in (out / "Makefile").read_text()

@@ -57,7 +57,7 @@ def figure_html(fig, div_id: str | None = None) -> str:
         f'<div class="cs-plotly" role="figure" aria-label="{html.escape(alt, quote=True)}">'
         f'<div id="{div_id}" class="cs-plotly-target" style="width:100%;height:{int(height)}px;"></div>'
         f'<script type="application/json" class="cs-plotly-data">{payload}</script>'
-        f"<noscript><p>{html.escape(alt)} (this interactive figure needs JavaScript).</p></noscript>"
+        f"<noscript><p>{html.escape(alt)} (the interactive figure needs JavaScript).</p></noscript>"
         "</div>"
     )
 

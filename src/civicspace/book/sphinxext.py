@@ -9,10 +9,14 @@ extension:
   see "Plotly's partial bundles" below),
   the full plotly.js from the installed plotly wheel and the world topology from
   ``datasets/world_map/`` into the built site's ``_static/``;
-- adds the loader and one plotly.js to each page that contains a figure: the
-  smallest partial bundle that registers every trace type of the page's figures
-  (basic, cartesian or geo, 1.2-1.5 MB), or the full 4.8 MB plotly.min.js when no
-  bundle does (a table, for example). Pages without figures load none.
+- puts a still image of each figure, drawn at build time (:mod:`civicspace.book.stills`),
+  into the figure's place, so a page shows its figures with its text;
+- adds the loader to each page that contains a figure, naming the one plotly.js the
+  page needs: the smallest partial bundle that registers every trace type of the
+  page's figures (basic, cartesian or geo, 1.2-1.5 MB), or the full 4.8 MB
+  plotly.min.js when no bundle does (a table, for example). The loader fetches it
+  when a figure first comes near the viewport and replaces each still with the live
+  figure. Pages without figures load none.
 """
 
 from __future__ import annotations
@@ -36,6 +40,7 @@ from docutils import nodes
 from sphinx.application import Sphinx
 from sphinx.util.docutils import SphinxDirective
 
+from civicspace.book import stills
 from civicspace.paths import assignments, datasets_dir, repo_root
 
 try:  # the instructor repository: make the student versions from exercises/ with nbgrader
@@ -519,11 +524,35 @@ def _add_scripts(app: Sphinx, pagename: str, templatename: str, context: dict, d
     if "body" in context:
         context["body"] = _accessible_citations(context["body"])
     if MARKER in context.get("body", ""):
-        # Added during html-page-context, a script goes into this page only: the one
-        # plotly.js that holds every trace type of the page's figures.
+        # Each figure shows first as a still image drawn at build time (stills.py).
+        context["body"] = stills.add_stills(
+            context["body"],
+            pagename,
+            "../" * pagename.count("/"),
+            Path(app.outdir),
+            _renderer(app),
+            _renderer(app).identity(),
+            Path(app.outdir).parent / ".figure-stills",
+        )
+        # Added during html-page-context, a script goes into this page only: the loader,
+        # told which plotly.js holds every trace type of the page's figures. It fetches
+        # that plotly.js only once the page is shown and a figure comes near the viewport.
         plotly = plotly_for_page(page_trace_types(context["body"], pagename))
-        app.add_js_file(plotly, priority=500, defer="defer")
-        app.add_js_file(LOADER_JS, priority=501, defer="defer")
+        app.add_js_file(LOADER_JS, priority=501, defer="defer", **{"data-plotly": plotly})
+
+
+def _renderer(app: Sphinx) -> stills.KaleidoRenderer:
+    """The build's one renderer of still images (its headless browser starts on first use)."""
+    renderer = getattr(app, "_civicspace_stills", None)
+    if renderer is None:
+        renderer = app._civicspace_stills = stills.KaleidoRenderer(plotly_js_path(), topojson_path().parent)
+    return renderer
+
+
+def _close_renderer(app: Sphinx, exception: Exception | None) -> None:
+    renderer = getattr(app, "_civicspace_stills", None)
+    if renderer is not None:
+        renderer.close()
 
 
 def fingerprint() -> str:
@@ -584,6 +613,13 @@ def setup(app: Sphinx) -> dict:
     plotly_js_path()
     partial_bundles()
     topojson_path()
+    try:
+        import kaleido  # noqa: F401  (draws the figures' still images)
+    except ImportError:
+        raise stills.StillError(
+            "kaleido is not installed: the book's still images of its figures need it "
+            "(binder/requirements-book.txt; `make env` installs it)"
+        ) from None
     # Branch of the student edition that hub links pull (empty: repository.branch).
     app.add_config_value("civicspace_jupyterhub_branch", "", "html")
     # True: exercises/ holds the student versions already (as in the student edition).
@@ -596,6 +632,7 @@ def setup(app: Sphinx) -> dict:
     app.connect("html-page-context", _add_scripts)
     app.connect("build-finished", _copy_assets)
     app.connect("build-finished", _drop_fontawesome_js)
+    app.connect("build-finished", _close_renderer)
     return {"version": "0.1", "parallel_read_safe": True, "parallel_write_safe": True}
 
 

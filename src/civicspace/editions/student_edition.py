@@ -69,6 +69,7 @@ COPIED = (
     "datasets",
     "pyproject.toml",
     "binder/requirements.txt",
+    "binder/requirements-book.txt",
     "binder/runtime.txt",
     "binder/js-bundles.json",
     "LICENSE",
@@ -123,6 +124,9 @@ VENV := .venv
 BIN := $(abspath $(VENV))/bin
 STAMP := $(VENV)/.installed-stamp
 LOCK := binder/requirements.txt
+# Only `make book` needs these (kaleido draws the figures' still images).
+BOOK_LOCK := binder/requirements-book.txt
+BOOK_STAMP := $(VENV)/.book-installed-stamp
 export PATH := $(BIN):$(PATH)
 export PYTHONNOUSERSITE := 1
 
@@ -145,7 +149,11 @@ $(STAMP): $(LOCK) pyproject.toml
 \t$(BIN)/python -m civicspace.jupyter_offline install
 \ttouch $(STAMP)
 
-book: $(STAMP)
+$(BOOK_STAMP): $(STAMP) $(BOOK_LOCK)
+\t$(BIN)/python -m pip install --quiet --disable-pip-version-check -r $(BOOK_LOCK)
+\ttouch $(BOOK_STAMP)
+
+book: $(STAMP) $(BOOK_STAMP)
 \tCIVICSPACE_BOOK=1 $(BIN)/jupyter-book build . --warningiserror --keep-going
 \t@echo "Open $(abspath _build/html)/index.html in a browser."
 

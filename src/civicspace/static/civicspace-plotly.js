@@ -1,21 +1,29 @@
 /* Draw the course's plotly figures from the site's own copy of plotly.js.
  *
- * Each figure in a page is a <div class="cs-plotly"> holding an empty target
- * <div> and its JSON in <script type="application/json" class="cs-plotly-data">
- * (written by civicspace.plotting.figure_html). Nothing here touches the network:
- * plotly.js (the partial bundle the page needs) and the world map topology are
- * served from this site's _static/.
+ * Each figure in a page is a <div class="cs-plotly"> holding a target <div> and
+ * its JSON in <script type="application/json" class="cs-plotly-data"> (written by
+ * civicspace.plotting.figure_html). When the book is built, the target gets a
+ * still image of the figure (<img class="cs-plotly-still">, civicspace.book.stills),
+ * which the page shows at once, with its text. Nothing here touches the network:
+ * plotly.js (the partial bundle the page needs, named by this script's
+ * data-plotly attribute) and the world map topology are served from this site's
+ * _static/.
  *
- * A figure is drawn when it comes within about one screen height of the viewport
- * (IntersectionObserver), one figure at a time, so the text and the first figure
- * appear first and figures the reader never scrolls to cost nothing. Before the
- * page is printed (or saved as PDF) every figure not yet drawn is drawn. A drawn
- * figure's target carries data-cs-drawn="true".
+ * plotly.js is fetched only after the page is shown and once a figure comes
+ * within about one screen height of the viewport (IntersectionObserver). Figures
+ * are then drawn live one at a time, and each live figure replaces its still.
+ * Figures the reader never scrolls to cost nothing. Before the page is printed
+ * (or saved as PDF) every figure not yet drawn is drawn if plotly.js is there;
+ * otherwise the stills are printed. A drawn figure's target carries
+ * data-cs-drawn="true".
  */
 (function () {
   "use strict";
-  var here = document.currentScript && document.currentScript.src;
+  var script = document.currentScript;
+  var here = script && script.src;
   var base = here ? here.replace(/[^\/]*$/, "") : "_static/";
+  var plotlyFile = (script && script.getAttribute("data-plotly")) || "plotly.min.js";
+  var plotlyLoading = null;
   // How far outside the viewport a figure starts being drawn: one screen height
   // above and below, so it is usually ready by the time the reader reaches it.
   var ROOT_MARGIN = "100% 0px 100% 0px";
@@ -72,16 +80,64 @@
       config: config
     }).then(function () {
       checkTraceTypes(target);
+      // The live figure is drawn under its still: now the still goes.
+      Array.prototype.forEach.call(target.querySelectorAll("img.cs-plotly-still"), function (img) {
+        img.parentNode.removeChild(img);
+      });
       target.setAttribute("data-cs-drawn", "true");
     }, function (err) {
       console.error("civicspace: could not draw figure", target.id, err);
     });
   }
 
+  // Fetch the page's plotly.js once, after the page (and its stills) has been
+  // painted: a promise of window.Plotly.
+  function loadPlotly() {
+    if (!plotlyLoading) {
+      plotlyLoading = new Promise(function (resolve, reject) {
+        if (window.Plotly) {
+          resolve(window.Plotly);
+          return;
+        }
+        var afterPaint = window.requestAnimationFrame || function (fn) { setTimeout(fn, 0); };
+        afterPaint(function () {
+          setTimeout(function () {
+            var tag = document.createElement("script");
+            tag.src = base + plotlyFile;
+            tag.async = true;
+            tag.onload = function () {
+              if (!window.Plotly) {
+                reject(new Error(plotlyFile + " did not define Plotly"));
+                return;
+              }
+              window.Plotly.setPlotConfig({ topojsonURL: base + "topojson/" });
+              whenIdle(preloadTopojson);
+              resolve(window.Plotly);
+            };
+            tag.onerror = function () {
+              reject(new Error("could not load " + base + plotlyFile));
+            };
+            document.head.appendChild(tag);
+          }, 0);
+        });
+      });
+      plotlyLoading.catch(function (err) {
+        console.error("civicspace: plotly.js is not loaded; figures stay still images", err);
+      });
+    }
+    return plotlyLoading;
+  }
+
   // Draw the first queued figure now and the others one per task, so the browser
   // paints between figures.
   function drain() {
     if (scheduled) {
+      return;
+    }
+    if (!window.Plotly) {
+      if (queue.length) {
+        loadPlotly().then(drain, function () {});
+      }
       return;
     }
     var target = queue.shift();
@@ -158,21 +214,20 @@
     }
   }
 
+  // Before printing: draw every figure live if plotly.js is there (the stills
+  // print otherwise).
   function drawEverything() {
+    if (!window.Plotly) {
+      return;
+    }
     queue = [];
     targets().forEach(draw);
   }
 
   function start() {
-    if (!window.Plotly) {
-      console.error("civicspace: plotly.js is not loaded; figures cannot be drawn");
-      return;
-    }
-    window.Plotly.setPlotConfig({ topojsonURL: base + "topojson/" });
     window.addEventListener("beforeprint", drawEverything);
-    whenIdle(preloadTopojson);
     if (!("IntersectionObserver" in window)) {
-      drawEverything();
+      loadPlotly().then(drawEverything, function () {});
       return;
     }
     observer = new IntersectionObserver(function (entries) {
