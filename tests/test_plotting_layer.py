@@ -50,3 +50,26 @@ def test_wrap_breaks_lines_and_escapes_only_when_asked():
     assert plotting.wrap("a <b> & c", 40, escape=True) == "a &lt;b&gt; &amp; c"
     assert plotting.wrap("well-known", 5, break_on_hyphens=False, break_long_words=False) == "well-known"
     assert plotting.wrap("well-known", 5) == "well-<br>known"
+
+
+def test_world_geo_is_the_course_map_and_takes_overrides():
+    geo = plotting.world_geo()
+    assert geo["projection"] == {"type": "natural earth"} and geo["lataxis"] == {"range": [-58, 85]}
+    assert geo["showframe"] is False and geo["showcoastlines"] is False
+    grey = plotting.world_geo(landcolor=plotting.NOT_YET, domain={"x": [0, 0.8], "y": [0, 1]}, showframe=True)
+    assert (grey["landcolor"], grey["domain"]["x"], grey["showframe"]) == (plotting.NOT_YET, [0, 0.8], True)
+    assert grey["projection"] == geo["projection"]
+    assert "landcolor" not in plotting.world_geo(), "each call starts from the same settings"
+    fig = go.Figure(go.Choropleth(locations=["FRA"], z=[1]), layout={"geo": grey})  # plotly accepts it
+    assert fig.layout.geo.projection.type == "natural earth" and list(fig.layout.geo.lataxis.range) == [-58, 85]
+
+
+def test_note_sits_at_the_top_left_of_the_plot_area_and_takes_overrides():
+    key = plotting.note("Grey: no data.")
+    assert key["text"] == "Grey: no data." and key["showarrow"] is False
+    assert (key["x"], key["y"], key["xref"], key["yref"], key["xanchor"]) == (0, 1.0, "paper", "paper", "left")
+    assert "yanchor" not in key and "font" not in key
+    above = plotting.note("<i>Caution</i>", yanchor="bottom", align="left", font={"size": 12, "color": "#444444"})
+    assert (above["yanchor"], above["align"], above["font"]["size"]) == ("bottom", "left", 12)
+    fig = go.Figure(layout={"annotations": [key, above]})  # plotly accepts both
+    assert fig.layout.annotations[1].font.color == "#444444" and fig.layout.annotations[0].showarrow is False

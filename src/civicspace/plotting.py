@@ -220,6 +220,37 @@ def play_pause(frame_ms: int, pad_top: int) -> dict:
     }
 
 
+def world_geo(**extra) -> dict:
+    """The ``geo`` layout of the course's world maps: the Natural Earth projection without frame or
+    coastlines, from 58° south (no Antarctica) to 85° north. ``extra`` adds or overrides plotly
+    ``geo`` keys (such as ``landcolor`` or ``domain``)."""
+    geo = {
+        "showframe": False,
+        "showcoastlines": False,
+        "projection": {"type": "natural earth"},
+        "lataxis": {"range": [-58, 85]},
+    }
+    geo.update(extra)
+    return geo
+
+
+def note(text: str, **extra) -> dict:
+    """A note (an annotation without arrow) whose left end sits at the top-left corner of the plot
+    area, such as a colour key or a caution. ``extra`` adds or overrides plotly annotation keys:
+    ``yanchor="bottom"`` puts the note just above the plot area, ``font`` and ``align`` style it."""
+    annotation = {
+        "text": text,
+        "showarrow": False,
+        "x": 0,
+        "y": 1.0,
+        "xref": "paper",
+        "yref": "paper",
+        "xanchor": "left",
+    }
+    annotation.update(extra)
+    return annotation
+
+
 def wrap(text: str, width: int, escape: bool = False, break_long_words: bool = True, break_on_hyphens: bool = True) -> str:
     """``text`` broken into lines of at most ``width`` characters joined by ``<br>`` (plotly does
     not wrap titles, annotations or tick labels); ``escape`` makes ``<``, ``>`` and ``&`` literal."""

@@ -28,7 +28,7 @@ import ipywidgets as widgets
 import pandas as pd
 import plotly.graph_objects as go
 
-from civicspace.plotting import NOT_YET, OKABE_ITO, LiveFigure, base_layout, dropdown, play_pause, year_slider
+from civicspace.plotting import NOT_YET, OKABE_ITO, LiveFigure, base_layout, dropdown, note, play_pause, world_geo, year_slider
 
 #: The law types of the table, in the order the figures list them.
 TYPE_ORDER = [
@@ -162,26 +162,8 @@ def _map_trace(rows: pd.DataFrame) -> go.Choropleth:
 
 def _map_layout(title: str, alt: str, height: int = 520) -> dict:
     layout = base_layout(title, alt, height=height)
-    layout["geo"] = {
-        "showframe": False,
-        "showcoastlines": False,
-        "projection": {"type": "natural earth"},
-        "lataxis": {"range": [-58, 85]},
-        "landcolor": NOT_YET,
-        "domain": {"x": [0, 0.8], "y": [0, 1]},
-    }
-    layout["annotations"] = [
-        {
-            "text": "Grey: no law in the course table by then. Hover for the laws' titles.",
-            "showarrow": False,
-            "x": 0,
-            "y": 1.0,
-            "xref": "paper",
-            "yref": "paper",
-            "xanchor": "left",
-            "font": {"size": 12},
-        }
-    ]
+    layout["geo"] = world_geo(landcolor=NOT_YET, domain={"x": [0, 0.8], "y": [0, 1]})
+    layout["annotations"] = [note("Grey: no law in the course table by then. Hover for the laws' titles.", font={"size": 12})]
     return layout
 
 
@@ -502,17 +484,11 @@ def _classifier_layout(title: str, alt: str) -> dict:
         legend={"orientation": "h", "x": 0, "y": 0.74, "xanchor": "left", "yanchor": "bottom"},
         margin={"l": 10, "r": 10, "t": 110, "b": 10},
         annotations=[
-            {
-                "text": "<b>Targets of the chosen law</b> (filled: pursued, as the table codes it)",
-                "showarrow": False,
-                "x": 0,
-                "y": 1.0,
-                "xref": "paper",
-                "yref": "paper",
-                "xanchor": "left",
-                "yanchor": "bottom",
-                "font": {"size": 13},
-            }
+            note(
+                "<b>Targets of the chosen law</b> (filled: pursued, as the table codes it)",
+                yanchor="bottom",
+                font={"size": 13},
+            )
         ],
     )
     return layout

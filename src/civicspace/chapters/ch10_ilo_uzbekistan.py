@@ -27,7 +27,7 @@ import pandas as pd
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
-from civicspace.plotting import OKABE_ITO, TEMPLATE_NAME, LiveFigure, dropdown, wrap
+from civicspace.plotting import OKABE_ITO, TEMPLATE_NAME, LiveFigure, dropdown, note, wrap
 
 # --------------------------------------------------------------------------- the ILO series
 
@@ -116,6 +116,11 @@ def chapter_facts(df: pd.DataFrame) -> dict[str, int | float | str]:
 
 
 # --------------------------------------------------------------------------- the series figure
+
+
+def _caution(text: str) -> dict:
+    """The grey note just above the plot area that says what the figure cannot show."""
+    return note(text, align="left", yanchor="bottom", font={"size": 12, "color": "#444444"})
 
 
 def _wrap(text: str, width: int = 70, limit: int = 420) -> str:
@@ -223,20 +228,7 @@ def ilo_series_figure(df: pd.DataFrame) -> go.Figure:
         hovermode="closest",
         bargap=0.35,
         updatemenus=[dropdown(buttons, pad={"b": 48})],
-        annotations=[
-            {
-                "text": "<i>" + SERIES_CAUTION + "</i>",
-                "align": "left",
-                "showarrow": False,
-                "x": 0,
-                "y": 1.0,
-                "xref": "paper",
-                "yref": "paper",
-                "xanchor": "left",
-                "yanchor": "bottom",
-                "font": {"size": 12, "color": "#444444"},
-            }
-        ],
+        annotations=[_caution("<i>" + SERIES_CAUTION + "</i>")],
     )
     return fig
 
@@ -618,20 +610,11 @@ def trust_slider_figure(
         sliders=sliders,
         updatemenus=[dropdown(buttons, active=k0, pad={"b": 48})],
         annotations=[
-            {
-                "text": f"<i>{MODEL_NOTE}<br>Fixed: cooperation payoff {fixed['cooperation_payoff']:g}, "
+            _caution(
+                f"<i>{MODEL_NOTE}<br>Fixed: cooperation payoff {fixed['cooperation_payoff']:g}, "
                 f"reform cost {fixed['reform_cost']:g}, learning rate {fixed['learning_rate']:g}, "
-                f"initial trust {fixed['initial_trust']:g}.</i>",
-                "showarrow": False,
-                "x": 0,
-                "y": 1.0,
-                "xref": "paper",
-                "yref": "paper",
-                "align": "left",
-                "xanchor": "left",
-                "yanchor": "bottom",
-                "font": {"size": 12, "color": "#444444"},
-            }
+                f"initial trust {fixed['initial_trust']:g}.</i>"
+            )
         ],
     )
     return fig
