@@ -291,26 +291,20 @@ def repression_change_figure(change: pd.DataFrame) -> go.Figure:
         xs += [b, a, None]
         ys += [label, label, None]
     fig.add_trace(go.Scatter(x=xs, y=ys, mode="lines", line={"color": "#999999", "width": 2}, hoverinfo="skip", showlegend=False))
-    fig.add_trace(
-        go.Scatter(
-            x=rows["before"].tolist(),
-            y=labels,
-            mode="markers",
-            name="5 years before",
-            marker={"symbol": "circle", "size": 10, "color": OKABE_ITO[0]},
-            hovertemplate="%{y}: %{x:.2f} before<extra></extra>",
+    for when, name, symbol, colour in [
+        ("before", "5 years before", "circle", OKABE_ITO[0]),
+        ("after", "up to 5 years after", "diamond", OKABE_ITO[5]),
+    ]:
+        fig.add_trace(
+            go.Scatter(
+                x=rows[when].tolist(),
+                y=labels,
+                mode="markers",
+                name=name,
+                marker={"symbol": symbol, "size": 10, "color": colour},
+                hovertemplate=f"%{{y}}: %{{x:.2f}} {when}<extra></extra>",
+            )
         )
-    )
-    fig.add_trace(
-        go.Scatter(
-            x=rows["after"].tolist(),
-            y=labels,
-            mode="markers",
-            name="up to 5 years after",
-            marker={"symbol": "diamond", "size": 10, "color": OKABE_ITO[5]},
-            hovertemplate="%{y}: %{x:.2f} after<extra></extra>",
-        )
-    )
     n, worse = len(rows), int((rows["change"] < 0).sum())
     layout = base_layout(
         "CSO repression before and after each country's first law",
