@@ -14,6 +14,16 @@ def test_base_layout_carries_the_title_the_accessible_description_and_the_course
     assert fig.layout.meta["alt"] == "A bar chart of x."
     assert fig.layout.height == 500 and fig.layout.margin.t == 70
     assert layout["template"] == plotting.TEMPLATE_NAME
+    assert fig.layout.margin.r == 10
+
+
+def test_base_layout_takes_a_right_margin_and_a_title_placed_otherwise():
+    title = {"text": "Main", "subtitle": {"text": "second line"}, "x": 0.01, "xanchor": "left", "yref": "container", "y": 1}
+    layout = plotting.base_layout(title, "A chart.", right=20)
+    assert layout["title"] == title, "a title dict is the plotly title as it is"
+    assert layout["margin"] == {"l": 10, "r": 20, "t": 60, "b": 10}
+    fig = go.Figure(layout=layout)
+    assert fig.layout.title.subtitle.text == "second line" and fig.layout.title.yref == "container"
 
 
 def test_dropdown_defaults_to_the_top_left_and_takes_overrides():

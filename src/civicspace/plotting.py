@@ -128,15 +128,17 @@ _register_template()
 # text look and behave the same across the course.
 
 
-def base_layout(title: str, alt: str, height: int = 480, top: int = 60) -> dict:
+def base_layout(title: str | dict, alt: str, height: int = 480, top: int = 60, right: int = 10) -> dict:
     """The layout every course figure starts from: a left-aligned title, the accessible
     description ``alt`` (``layout.meta['alt']``, read by the book), tight margins with ``top``
-    pixels for the title and menus, and the course template."""
+    pixels for the title and menus and ``right`` for a colour bar or the last tick label, and the
+    course template. A ``title`` given as a dict is the plotly title as it is (to place it
+    otherwise, or give it a subtitle)."""
     return {
-        "title": {"text": title, "x": 0.01, "xanchor": "left"},
+        "title": title if isinstance(title, dict) else {"text": title, "x": 0.01, "xanchor": "left"},
         "meta": {"alt": alt},
         "height": height,
-        "margin": {"l": 10, "r": 10, "t": top, "b": 10},
+        "margin": {"l": 10, "r": right, "t": top, "b": 10},
         "template": TEMPLATE_NAME,
     }
 
