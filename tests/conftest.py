@@ -26,6 +26,15 @@ def env_with_bin(**extra: str) -> dict[str, str]:
     return env
 
 
+def run_python_on(path: Path, args: list[str], cwd: Path, timeout: int = 300) -> subprocess.CompletedProcess:
+    """Run this Python with ``args`` (such as ``["-c", code]``) in ``cwd``, with ``path`` as its only
+    PYTHONPATH and nothing else of this environment to find the package or the course files by:
+    no CIVICSPACE_ROOT, no user site-packages. Its output is captured as text."""
+    env = {k: v for k, v in os.environ.items() if k not in ("CIVICSPACE_ROOT", "PYTHONPATH")}
+    env.update(PYTHONPATH=str(path), PYTHONNOUSERSITE="1")
+    return subprocess.run([sys.executable, *args], cwd=cwd, env=env, capture_output=True, text=True, timeout=timeout)
+
+
 @pytest.hookimpl(tryfirst=True)
 def pytest_runtest_setup(item):
     """With ``--dist loadgroup`` (make test), a test marked ``xdist_group`` must carry its group

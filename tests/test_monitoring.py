@@ -13,15 +13,16 @@ from civicspace.plotting import OKABE_ITO
 
 
 def _table(rows):
-    cols = ["harvest_year", "published", "estimated_pickers", "forced_labour_share_pct", "forced_labour_estimate", "note"]
-    df = pd.DataFrame(rows, columns=cols)
-    df["harvest_year"] = df["harvest_year"].astype("Int64")
-    df["estimated_pickers"] = df["estimated_pickers"].astype("Int64")
-    df["forced_labour_share_pct"] = df["forced_labour_share_pct"].astype("Float64")
-    df["forced_labour_estimate"] = df["forced_labour_estimate"].astype("Int64")
-    df["published"] = df["published"].astype("string")
-    df["note"] = df["note"].astype("string")
-    return df
+    """A table like the ILO dataset, with its column types."""
+    types = {
+        "harvest_year": "Int64",
+        "published": "string",
+        "estimated_pickers": "Int64",
+        "forced_labour_share_pct": "Float64",
+        "forced_labour_estimate": "Int64",
+        "note": "string",
+    }
+    return pd.DataFrame(rows, columns=list(types)).astype(types)
 
 
 @pytest.fixture
@@ -84,17 +85,25 @@ def test_series_figure_has_share_and_number_views(table):
 
 # --------------------------------------------------------------------------- the game
 
+#: Every parameter of the hand-worked games, so that they do not depend on mo.DEFAULTS.
+HAND = {
+    "cooperation_payoff": 2.0,
+    "exposure_cost": 1.0,
+    "cooptation_cost": 5.0,
+    "learning_rate": 0.5,
+    "initial_trust": 0.2,
+    "reform_cost": 1.0,
+}
+
+
+def _game_by_hand(rounds: int, **changes):
+    """The game of ``rounds`` rounds with the parameters of HAND, save ``changes``."""
+    assert set(changes) <= set(HAND)
+    return mo.simulate_trust(rounds=rounds, **{**HAND, **changes})
+
 
 def test_partnership_round_by_hand():
-    sim = mo.simulate_trust(
-        rounds=2,
-        cooperation_payoff=2.0,
-        exposure_cost=1.0,
-        cooptation_cost=5.0,
-        learning_rate=0.5,
-        initial_trust=0.2,
-        reform_cost=1.0,
-    )
+    sim = _game_by_hand(2)
     # Round 1: stake 0.4, monitor would expose (5 >= 0.4), 0.4 + 1 >= 1 -> cooperate.
     first = sim.iloc[0]
     assert (first["government"], first["monitor"], first["outcome"]) == ("cooperate", "engage quietly", "partnership")
@@ -108,15 +117,7 @@ def test_partnership_round_by_hand():
 
 
 def test_exposure_makes_trust_fall():
-    sim = mo.simulate_trust(
-        rounds=3,
-        cooperation_payoff=2.0,
-        exposure_cost=0.1,
-        cooptation_cost=5.0,
-        learning_rate=0.5,
-        initial_trust=0.4,
-        reform_cost=1.0,
-    )
+    sim = _game_by_hand(3, exposure_cost=0.1, initial_trust=0.4)
     assert sim["outcome"].tolist() == ["exposed"] * 3
     assert sim["trust_end"].tolist() == pytest.approx([0.2, 0.1, 0.05])
     assert sim["government_payoff"].tolist() == pytest.approx([-0.1] * 3)
@@ -124,15 +125,7 @@ def test_exposure_makes_trust_fall():
 
 
 def test_co_opted_rounds_raise_trust_at_half_rate():
-    sim = mo.simulate_trust(
-        rounds=2,
-        cooperation_payoff=1.0,
-        exposure_cost=5.0,
-        cooptation_cost=0.1,
-        learning_rate=0.4,
-        initial_trust=0.5,
-        reform_cost=1.0,
-    )
+    sim = _game_by_hand(2, cooperation_payoff=1.0, exposure_cost=5.0, cooptation_cost=0.1, learning_rate=0.4, initial_trust=0.5)
     # Stake 0.5 > 0.1: monitor stays quiet; 0.5 < 1: government conceals.
     assert sim["outcome"].tolist() == ["co-opted", "co-opted"]
     assert sim["monitor"].tolist() == ["engage quietly", "engage quietly"]

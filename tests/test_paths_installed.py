@@ -10,15 +10,12 @@ tests/test_student_wheel.py.
 from __future__ import annotations
 
 import json
-import os
 import shutil
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 import yaml
-from conftest import ROOT
+from conftest import ROOT, run_python_on
 
 from civicspace import course, paths
 from civicspace.editions import student_wheel as studentkit
@@ -75,9 +72,7 @@ def test_installed_package_loads_data_from_its_course_files(tmp_path):
         "print(json.dumps({'file': cs.__file__, 'root': str(paths.repo_root()), 'datasets': str(paths.datasets_dir()),"
         " 'rows': len(t), 'assignments': paths.assignments()}))\n"
     )
-    env = {k: v for k, v in os.environ.items() if k not in ("CIVICSPACE_ROOT", "PYTHONPATH")}
-    env.update(PYTHONPATH=str(site), PYTHONNOUSERSITE="1")
-    res = subprocess.run([sys.executable, "-c", script], cwd=tmp_path, env=env, capture_output=True, text=True, timeout=300)
+    res = run_python_on(site, ["-c", script], cwd=tmp_path)
     assert res.returncode == 0, res.stderr
     info = json.loads(res.stdout.strip().splitlines()[-1])
     assert Path(info["file"]).parent == package, "the copy in site-packages is the one imported"
@@ -93,16 +88,7 @@ def test_installed_package_loads_data_from_its_course_files(tmp_path):
 def test_installed_package_without_course_files_says_which_file_is_missing(tmp_path):
     site = tmp_path / "site-packages"
     shutil.copytree(ROOT / "src" / "civicspace", site / "civicspace", ignore=shutil.ignore_patterns("__pycache__"))
-    env = {k: v for k, v in os.environ.items() if k not in ("CIVICSPACE_ROOT", "PYTHONPATH")}
-    env.update(PYTHONPATH=str(site), PYTHONNOUSERSITE="1")
-    res = subprocess.run(
-        [sys.executable, "-c", "import civicspace as cs; cs.data.load_treaty_ratification()"],
-        cwd=tmp_path,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=300,
-    )
+    res = run_python_on(site, ["-c", "import civicspace as cs; cs.data.load_treaty_ratification()"], cwd=tmp_path)
     assert res.returncode != 0
     assert (
         str(tmp_path / "datasets" / "datapackage.json") in res.stderr

@@ -14,12 +14,11 @@ import os
 import re
 import shutil
 import subprocess
-import sys
 from pathlib import Path
 
 import nbformat
 import pytest
-from conftest import BIN, env_with_bin
+from conftest import BIN, env_with_bin, run_python_on
 
 from civicspace.editions import release
 from civicspace.editions import student_edition as edition
@@ -196,30 +195,14 @@ for name in sys.argv[1:]:
         missing[name] = True
 print(json.dumps({"file": cs.__file__, "rows": len(treaties), "submodules": list(cs.SUBMODULES), "missing": missing}))
 """
-    env = dict(os.environ, PYTHONPATH=str(out / "src"), PYTHONNOUSERSITE="1")
-    env.pop("CIVICSPACE_ROOT", None)
-    res = subprocess.run(
-        [sys.executable, "-c", script, *edition.INSTRUCTOR_ONLY_MODULES],
-        cwd=tmp_path,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=300,
-    )
+    res = run_python_on(out / "src", ["-c", script, *edition.INSTRUCTOR_ONLY_MODULES], cwd=tmp_path)
     assert res.returncode == 0, res.stderr
     info = json.loads(res.stdout.strip().splitlines()[-1])
     assert Path(info["file"]).resolve().is_relative_to(out.resolve())
     assert info["rows"] > 0
     assert not set(info["submodules"]) & set(edition.INSTRUCTOR_ONLY_MODULES)
     assert all(info["missing"].values()), info["missing"]
-    res = subprocess.run(
-        [sys.executable, "-c", "import civicspace.grading.pipeline"],
-        cwd=tmp_path,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=300,
-    )
+    res = run_python_on(out / "src", ["-c", "import civicspace.grading.pipeline"], cwd=tmp_path)
     assert res.returncode != 0 and "ModuleNotFoundError" in res.stderr
 
 
@@ -338,15 +321,9 @@ def test_launch_links_open_the_student_edition():
 
 def test_instructor_commands_say_so_in_the_edition(built, tmp_path):
     """In the student edition, `civicspace grade` explains itself instead of a traceback."""
-    import subprocess
-    import sys
-
-    env = dict(os.environ, PYTHONPATH=str(built["path"] / "src"))
-    out = subprocess.run(
-        [sys.executable, "-c", "from civicspace.cli import main; raise SystemExit(main(['grade', 'ch01_foundations']))"],
+    out = run_python_on(
+        built["path"] / "src",
+        ["-c", "from civicspace.cli import main; raise SystemExit(main(['grade', 'ch01_foundations']))"],
         cwd=tmp_path,
-        env=env,
-        capture_output=True,
-        text=True,
     )
     assert out.returncode == 2 and "is for instructors" in out.stderr and "Traceback" not in out.stderr, out.stderr

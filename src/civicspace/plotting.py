@@ -128,15 +128,17 @@ _register_template()
 # text look and behave the same across the course.
 
 
-def base_layout(title: str, alt: str, height: int = 480, top: int = 60) -> dict:
+def base_layout(title: str | dict, alt: str, height: int = 480, top: int = 60, right: int = 10) -> dict:
     """The layout every course figure starts from: a left-aligned title, the accessible
     description ``alt`` (``layout.meta['alt']``, read by the book), tight margins with ``top``
-    pixels for the title and menus, and the course template."""
+    pixels for the title and menus and ``right`` for a colour bar or the last tick label, and the
+    course template. A ``title`` given as a dict is the plotly title as it is (to place it
+    otherwise, or give it a subtitle)."""
     return {
-        "title": {"text": title, "x": 0.01, "xanchor": "left"},
+        "title": title if isinstance(title, dict) else {"text": title, "x": 0.01, "xanchor": "left"},
         "meta": {"alt": alt},
         "height": height,
-        "margin": {"l": 10, "r": 10, "t": top, "b": 10},
+        "margin": {"l": 10, "r": right, "t": top, "b": 10},
         "template": TEMPLATE_NAME,
     }
 
@@ -218,6 +220,37 @@ def play_pause(frame_ms: int, pad_top: int) -> dict:
             },
         ],
     }
+
+
+def world_geo(**extra) -> dict:
+    """The ``geo`` layout of the course's world maps: the Natural Earth projection without frame or
+    coastlines, from 58° south (no Antarctica) to 85° north. ``extra`` adds or overrides plotly
+    ``geo`` keys (such as ``landcolor`` or ``domain``)."""
+    geo = {
+        "showframe": False,
+        "showcoastlines": False,
+        "projection": {"type": "natural earth"},
+        "lataxis": {"range": [-58, 85]},
+    }
+    geo.update(extra)
+    return geo
+
+
+def note(text: str, **extra) -> dict:
+    """A note (an annotation without arrow) whose left end sits at the top-left corner of the plot
+    area, such as a colour key or a caution. ``extra`` adds or overrides plotly annotation keys:
+    ``yanchor="bottom"`` puts the note just above the plot area, ``font`` and ``align`` style it."""
+    annotation = {
+        "text": text,
+        "showarrow": False,
+        "x": 0,
+        "y": 1.0,
+        "xref": "paper",
+        "yref": "paper",
+        "xanchor": "left",
+    }
+    annotation.update(extra)
+    return annotation
 
 
 def wrap(text: str, width: int, escape: bool = False, break_long_words: bool = True, break_on_hyphens: bool = True) -> str:

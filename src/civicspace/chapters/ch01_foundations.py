@@ -20,7 +20,18 @@ import ipywidgets as widgets
 import pandas as pd
 import plotly.graph_objects as go
 
-from civicspace.plotting import NOT_YET, OKABE_ITO, LiveFigure, base_layout, dropdown, play_pause, wrap, year_slider
+from civicspace.plotting import (
+    NOT_YET,
+    OKABE_ITO,
+    LiveFigure,
+    base_layout,
+    dropdown,
+    note,
+    play_pause,
+    world_geo,
+    wrap,
+    year_slider,
+)
 
 
 def _check_treaty(df: pd.DataFrame, treaty: str) -> None:
@@ -338,22 +349,9 @@ def _map_trace(rows: pd.DataFrame, treaty: str) -> go.Choropleth:
 
 def _map_layout(title: str, alt: str) -> dict:
     layout = base_layout(title, alt, height=520)
-    layout["geo"] = {
-        "showframe": False,
-        "showcoastlines": False,
-        "projection": {"type": "natural earth"},
-        "lataxis": {"range": [-58, 85]},
-    }
+    layout["geo"] = world_geo()
     layout["annotations"] = [
-        {
-            "text": f"<span style='color:{PARTY}'>■</span> party by then   <span style='color:{NOT_YET}'>■</span> not (yet) a party",
-            "showarrow": False,
-            "x": 0,
-            "y": 1.0,
-            "xref": "paper",
-            "yref": "paper",
-            "xanchor": "left",
-        }
+        note(f"<span style='color:{PARTY}'>■</span> party by then   <span style='color:{NOT_YET}'>■</span> not (yet) a party")
     ]
     return layout
 

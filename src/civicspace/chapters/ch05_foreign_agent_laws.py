@@ -28,7 +28,7 @@ import ipywidgets as widgets
 import pandas as pd
 import plotly.graph_objects as go
 
-from civicspace.plotting import NOT_YET, OKABE_ITO, LiveFigure, base_layout, dropdown, play_pause, year_slider
+from civicspace.plotting import NOT_YET, OKABE_ITO, LiveFigure, base_layout, dropdown, note, play_pause, world_geo, year_slider
 
 #: The law types of the table, in the order the figures list them.
 TYPE_ORDER = [
@@ -162,26 +162,8 @@ def _map_trace(rows: pd.DataFrame) -> go.Choropleth:
 
 def _map_layout(title: str, alt: str, height: int = 520) -> dict:
     layout = base_layout(title, alt, height=height)
-    layout["geo"] = {
-        "showframe": False,
-        "showcoastlines": False,
-        "projection": {"type": "natural earth"},
-        "lataxis": {"range": [-58, 85]},
-        "landcolor": NOT_YET,
-        "domain": {"x": [0, 0.8], "y": [0, 1]},
-    }
-    layout["annotations"] = [
-        {
-            "text": "Grey: no law in the course table by then. Hover for the laws' titles.",
-            "showarrow": False,
-            "x": 0,
-            "y": 1.0,
-            "xref": "paper",
-            "yref": "paper",
-            "xanchor": "left",
-            "font": {"size": 12},
-        }
-    ]
+    layout["geo"] = world_geo(landcolor=NOT_YET, domain={"x": [0, 0.8], "y": [0, 1]})
+    layout["annotations"] = [note("Grey: no law in the course table by then. Hover for the laws' titles.", font={"size": 12})]
     return layout
 
 
@@ -309,26 +291,20 @@ def repression_change_figure(change: pd.DataFrame) -> go.Figure:
         xs += [b, a, None]
         ys += [label, label, None]
     fig.add_trace(go.Scatter(x=xs, y=ys, mode="lines", line={"color": "#999999", "width": 2}, hoverinfo="skip", showlegend=False))
-    fig.add_trace(
-        go.Scatter(
-            x=rows["before"].tolist(),
-            y=labels,
-            mode="markers",
-            name="5 years before",
-            marker={"symbol": "circle", "size": 10, "color": OKABE_ITO[0]},
-            hovertemplate="%{y}: %{x:.2f} before<extra></extra>",
+    for when, name, symbol, colour in [
+        ("before", "5 years before", "circle", OKABE_ITO[0]),
+        ("after", "up to 5 years after", "diamond", OKABE_ITO[5]),
+    ]:
+        fig.add_trace(
+            go.Scatter(
+                x=rows[when].tolist(),
+                y=labels,
+                mode="markers",
+                name=name,
+                marker={"symbol": symbol, "size": 10, "color": colour},
+                hovertemplate=f"%{{y}}: %{{x:.2f}} {when}<extra></extra>",
+            )
         )
-    )
-    fig.add_trace(
-        go.Scatter(
-            x=rows["after"].tolist(),
-            y=labels,
-            mode="markers",
-            name="up to 5 years after",
-            marker={"symbol": "diamond", "size": 10, "color": OKABE_ITO[5]},
-            hovertemplate="%{y}: %{x:.2f} after<extra></extra>",
-        )
-    )
     n, worse = len(rows), int((rows["change"] < 0).sum())
     layout = base_layout(
         "CSO repression before and after each country's first law",
@@ -502,17 +478,11 @@ def _classifier_layout(title: str, alt: str) -> dict:
         legend={"orientation": "h", "x": 0, "y": 0.74, "xanchor": "left", "yanchor": "bottom"},
         margin={"l": 10, "r": 10, "t": 110, "b": 10},
         annotations=[
-            {
-                "text": "<b>Targets of the chosen law</b> (filled: pursued, as the table codes it)",
-                "showarrow": False,
-                "x": 0,
-                "y": 1.0,
-                "xref": "paper",
-                "yref": "paper",
-                "xanchor": "left",
-                "yanchor": "bottom",
-                "font": {"size": 13},
-            }
+            note(
+                "<b>Targets of the chosen law</b> (filled: pursued, as the table codes it)",
+                yanchor="bottom",
+                font={"size": 13},
+            )
         ],
     )
     return layout

@@ -30,7 +30,7 @@ import pandas as pd
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
-from civicspace.plotting import OKABE_ITO, TEMPLATE_NAME, LiveFigure, dropdown
+from civicspace.plotting import OKABE_ITO, LiveFigure, base_layout, dropdown
 
 #: The twelve restriction items of the Bakke, Mitchell & Smidt data, with short readable labels.
 ITEMS: dict[str, str] = {
@@ -279,15 +279,15 @@ def pts_share_figure(df: pd.DataFrame, item: str = ANY, pts: str = "pts_s") -> g
     bar = _share_bar(df, item, pts)
     fig = go.Figure([bar])
     fig.update_layout(
-        title=_title(item_label(item), "share of country-years at each PTS level"),
-        meta={
-            "alt": f"Bar chart of the percentage of country-years, 1994-2014, in which the restriction "
+        base_layout(
+            _title(item_label(item), "share of country-years at each PTS level"),
+            f"Bar chart of the percentage of country-years, 1994-2014, in which the restriction "
             f"'{item_label(item)}' was coded, for each level of the Political Terror Scale "
-            f"({PTS_SOURCES[pts]} scores) from 1 to 5."
-        },
-        template=TEMPLATE_NAME,
-        height=460,
-        margin={"l": 10, "r": 20, "t": 70, "b": 10},
+            f"({PTS_SOURCES[pts]} scores) from 1 to 5.",
+            height=460,
+            top=70,
+            right=20,
+        ),
         xaxis=_pts_axis(),
         yaxis={"title": {"text": "Share of country-years (%)"}, "range": [0, 100], "ticksuffix": "%"},
         showlegend=False,
@@ -322,17 +322,17 @@ def pts_share_menu_figure(df: pd.DataFrame, sources: Sequence[str] = ("pts_s", "
         )
     names = " and ".join(PTS_SOURCES[p] for p in sources)
     fig.update_layout(
-        title=_title(ANY_LABEL, "share of country-years at each PTS level"),
-        meta={
-            "alt": f"Grouped bar chart of the percentage of country-years, 1994-2014, with a restriction on "
+        base_layout(
+            _title(ANY_LABEL, "share of country-years at each PTS level"),
+            f"Grouped bar chart of the percentage of country-years, 1994-2014, with a restriction on "
             f"human-rights NGOs or defenders at each level of the Political Terror Scale (scores from "
             f"{names}), with a menu to choose any restriction or one of the twelve types; it opens on "
-            f"any restriction."
-        },
-        template=TEMPLATE_NAME,
-        height=560,
+            f"any restriction.",
+            height=560,
+            top=130,
+            right=20,
+        ),
         barmode="group",
-        margin={"l": 10, "r": 20, "t": 130, "b": 10},
         xaxis=_pts_axis(),
         yaxis={"title": {"text": "Share of country-years (%)"}, "range": [0, 100], "ticksuffix": "%"},
         legend={"orientation": "h", "x": 0, "y": -0.22, "yanchor": "top"},
@@ -381,11 +381,7 @@ def _score_top(df: pd.DataFrame) -> int:
 def _profile_layout(title: str, alt: str, item: str, score_top: int = 12) -> dict:
     ymax = score_top if item == ANY else 2
     return {
-        "title": _title(*title.split("|", 1)),
-        "meta": {"alt": alt},
-        "template": TEMPLATE_NAME,
-        "height": 520,
-        "margin": {"l": 10, "r": 10, "t": 80, "b": 10},
+        **base_layout(_title(*title.split("|", 1)), alt, height=520, top=80),
         "xaxis": {"title": {"text": "Year"}, "range": [1993.4, 2014.6], "dtick": 2},
         "yaxis": {
             "title": {"text": "Restriction score" if item == ANY else "Level (0 none, 1 some, 2 frequent)"},
@@ -493,15 +489,15 @@ def killed_figure(killed: pd.DataFrame) -> go.Figure:
         )
     )
     fig.update_layout(
-        title=_title("Human rights defenders killed per year", "documented minimums from Front Line Defenders' yearly reports"),
-        meta={
-            "alt": f"Bar chart of the number of human rights defenders killed worldwide in each year from "
+        base_layout(
+            _title("Human rights defenders killed per year", "documented minimums from Front Line Defenders' yearly reports"),
+            f"Bar chart of the number of human rights defenders killed worldwide in each year from "
             f"{years[0]} to {years[-1]}, as documented by Front Line Defenders' annual reports; each "
-            f"bar is a documented minimum, not an estimate of all killings."
-        },
-        template=TEMPLATE_NAME,
-        height=440,
-        margin={"l": 10, "r": 20, "t": 70, "b": 10},
+            f"bar is a documented minimum, not an estimate of all killings.",
+            height=440,
+            top=70,
+            right=20,
+        ),
         xaxis={"title": {"text": "Year of the killings"}, "dtick": 1},
         yaxis={
             "title": {"text": "Defenders killed (at least)"},
@@ -540,16 +536,15 @@ def explorer_figure(df: pd.DataFrame, item: str = ANY, iso3: str = "RUS", pts: s
     fig.add_trace(line, row=2, col=1, secondary_y=True)
     label = item_label(item)
     fig.update_layout(
-        title=_title(label, f"PTS scores from {PTS_SOURCES[pts]}"),
-        meta={
-            "alt": f"Two charts: the percentage of country-years, 1994-2014, with the restriction '{label}' at "
+        base_layout(
+            _title(label, f"PTS scores from {PTS_SOURCES[pts]}"),
+            f"Two charts: the percentage of country-years, 1994-2014, with the restriction '{label}' at "
             f"each level of the Political Terror Scale ({PTS_SOURCES[pts]} scores), and {name}'s "
             f"{'restriction score' if item == ANY else 'level of that restriction'} per year with its "
-            f"Political Terror Scale score."
-        },
-        template=TEMPLATE_NAME,
-        height=760,
-        margin={"l": 10, "r": 10, "t": 110, "b": 10},
+            f"Political Terror Scale score.",
+            height=760,
+            top=110,
+        ),
         legend={"orientation": "h", "x": 0, "y": -0.13, "yanchor": "top"},
         bargap=0.25,
     )

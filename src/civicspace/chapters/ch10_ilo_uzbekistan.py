@@ -27,7 +27,7 @@ import pandas as pd
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
-from civicspace.plotting import OKABE_ITO, TEMPLATE_NAME, LiveFigure, dropdown, wrap
+from civicspace.plotting import OKABE_ITO, LiveFigure, base_layout, dropdown, note, wrap
 
 # --------------------------------------------------------------------------- the ILO series
 
@@ -118,6 +118,16 @@ def chapter_facts(df: pd.DataFrame) -> dict[str, int | float | str]:
 # --------------------------------------------------------------------------- the series figure
 
 
+def _top_title(text: str) -> dict:
+    """A left-aligned title at the top of the figure, above the note and the menu."""
+    return {"text": text, "x": 0.01, "xanchor": "left", "y": 0.98, "yanchor": "top", "yref": "container"}
+
+
+def _caution(text: str) -> dict:
+    """The grey note just above the plot area that says what the figure cannot show."""
+    return note(text, align="left", yanchor="bottom", font={"size": 12, "color": "#444444"})
+
+
 def _wrap(text: str, width: int = 70, limit: int = 420) -> str:
     text = " ".join(str(text).split())
     if len(text) > limit:
@@ -198,18 +208,18 @@ def ilo_series_figure(df: pd.DataFrame) -> go.Figure:
     n_est = int(series[ESTIMATE].notna().sum())
     fig = go.Figure(traces)
     fig.update_layout(
-        title={"text": titles[0], "x": 0.01, "xanchor": "left", "y": 0.98, "yanchor": "top", "yref": "container"},
-        meta={
-            "alt": (
+        base_layout(
+            _top_title(titles[0]),
+            (
                 f"Bar chart of the ILO's monitoring figures for {len(series)} Uzbek cotton harvests "
                 f"({min(years)}-{max(years)}), with a menu to show the share of pickers in forced labour "
                 f"(published for {n_share} harvests) or their number (published for {n_est}); harvests without "
                 f"a figure are marked with a grey cross, and the figures are not a consistent series."
-            )
-        },
-        template=TEMPLATE_NAME,
-        height=560,
-        margin={"l": 10, "r": 20, "t": 150, "b": 10},
+            ),
+            height=560,
+            top=150,
+            right=20,
+        ),
         xaxis={
             "title": {"text": "Cotton harvest"},
             "tickmode": "array",
@@ -223,20 +233,7 @@ def ilo_series_figure(df: pd.DataFrame) -> go.Figure:
         hovermode="closest",
         bargap=0.35,
         updatemenus=[dropdown(buttons, pad={"b": 48})],
-        annotations=[
-            {
-                "text": "<i>" + SERIES_CAUTION + "</i>",
-                "align": "left",
-                "showarrow": False,
-                "x": 0,
-                "y": 1.0,
-                "xref": "paper",
-                "yref": "paper",
-                "xanchor": "left",
-                "yanchor": "bottom",
-                "font": {"size": 12, "color": "#444444"},
-            }
-        ],
+        annotations=[_caution("<i>" + SERIES_CAUTION + "</i>")],
     )
     return fig
 
@@ -461,22 +458,18 @@ def trust_figure(sim: pd.DataFrame, title: str | None = None) -> go.Figure:
         )
     s = simulation_summary(sim)
     fig.update_layout(
-        title={
-            "text": title or "Trust between a government and a monitor (stylised model, not an estimate)",
-            "x": 0.01,
-            "xanchor": "left",
-        },
-        meta={
-            "alt": (
+        base_layout(
+            title or "Trust between a government and a monitor (stylised model, not an estimate)",
+            (
                 f"Two-panel chart of a stylised {len(sim)}-round game: trust rises or falls from "
                 f"{sim['trust_start'].iloc[0]:.2f} to {s['final_trust']:.2f}, with {s['partnership_rounds']} partnership, "
                 f"{s['exposed_rounds']} exposed and {s['co_opted_rounds']} co-opted rounds marked, and below it the "
                 f"running payoffs of the government and the monitor."
-            )
-        },
-        template=TEMPLATE_NAME,
-        height=600,
-        margin={"l": 10, "r": 20, "t": 70, "b": 10},
+            ),
+            height=600,
+            top=70,
+            right=20,
+        ),
         legend={"orientation": "h", "x": 0, "y": -0.1, "yanchor": "top"},
         hovermode="closest",
     )
@@ -592,25 +585,18 @@ def trust_slider_figure(
         )
     fig = go.Figure(traces)
     fig.update_layout(
-        title={
-            "text": title(cooptation_costs[k0], exposure_costs[c0]),
-            "x": 0.01,
-            "xanchor": "left",
-            "y": 0.98,
-            "yanchor": "top",
-            "yref": "container",
-        },
-        meta={
-            "alt": (
+        base_layout(
+            _top_title(title(cooptation_costs[k0], exposure_costs[c0])),
+            (
                 f"Line chart of a stylised repeated game: trust between a government and a monitor over "
                 f"{fixed['rounds']} rounds, with a menu for the monitor's co-optation cost "
                 f"({', '.join(f'{k:g}' for k in cooptation_costs)}) and a slider for the government's exposure cost "
                 f"({', '.join(f'{c:g}' for c in exposure_costs)}); marker shapes show each round's outcome."
-            )
-        },
-        template=TEMPLATE_NAME,
-        height=640,
-        margin={"l": 10, "r": 20, "t": 150, "b": 10},
+            ),
+            height=640,
+            top=150,
+            right=20,
+        ),
         xaxis={"title": {"text": "Round"}, "range": [-0.5, fixed["rounds"] + 0.5]},
         yaxis={"title": {"text": "Trust (0-1)"}, "range": [-0.05, 1.05]},
         legend={"orientation": "h", "x": 0, "y": -0.45, "yanchor": "top"},
@@ -618,20 +604,11 @@ def trust_slider_figure(
         sliders=sliders,
         updatemenus=[dropdown(buttons, active=k0, pad={"b": 48})],
         annotations=[
-            {
-                "text": f"<i>{MODEL_NOTE}<br>Fixed: cooperation payoff {fixed['cooperation_payoff']:g}, "
+            _caution(
+                f"<i>{MODEL_NOTE}<br>Fixed: cooperation payoff {fixed['cooperation_payoff']:g}, "
                 f"reform cost {fixed['reform_cost']:g}, learning rate {fixed['learning_rate']:g}, "
-                f"initial trust {fixed['initial_trust']:g}.</i>",
-                "showarrow": False,
-                "x": 0,
-                "y": 1.0,
-                "xref": "paper",
-                "yref": "paper",
-                "align": "left",
-                "xanchor": "left",
-                "yanchor": "bottom",
-                "font": {"size": 12, "color": "#444444"},
-            }
+                f"initial trust {fixed['initial_trust']:g}.</i>"
+            )
         ],
     )
     return fig

@@ -625,26 +625,21 @@ class RedFlagDetector(LiveFigure):
             layout=widgets.Layout(width="420px"),
             style=style,
         )
-        self.threshold = widgets.FloatSlider(
-            value=threshold,
-            min=0.5,
-            max=4.0,
-            step=0.25,
-            description="Threshold",
-            continuous_update=False,
-            layout=widgets.Layout(width="420px"),
-            style=style,
-        )
-        self.window = widgets.IntSlider(
-            value=window,
-            min=2,
-            max=26,
-            step=1,
-            description="Baseline weeks",
-            continuous_update=False,
-            layout=widgets.Layout(width="420px"),
-            style=style,
-        )
+
+        def slider(kind, value, lo, hi, step, label):
+            return kind(
+                value=value,
+                min=lo,
+                max=hi,
+                step=step,
+                description=label,
+                continuous_update=False,
+                layout=widgets.Layout(width="420px"),
+                style=style,
+            )
+
+        self.threshold = slider(widgets.FloatSlider, threshold, 0.5, 4.0, 0.25, "Threshold")
+        self.window = slider(widgets.IntSlider, window, 2, 26, 1, "Baseline weeks")
         self.summary = widgets.Label()
         controls = widgets.HBox(
             [widgets.VBox([self.region, self.incident_type]), widgets.VBox([self.rule, self.threshold, self.window])]
