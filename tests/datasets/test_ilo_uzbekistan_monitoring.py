@@ -54,8 +54,12 @@ def test_share_number_and_pickers_agree_where_all_three_are_given(ilo):
     assert (gap < 1.0).all(), full.assign(implied=implied)[["harvest_year", "forced_labour_share_pct"]].assign(implied=implied)
 
 
-def test_every_row_has_an_http_source_and_a_note(ilo):
-    assert ilo["source_url"].str.match(r"^https?://\S+$").all()
+def test_every_row_has_an_http_source_or_says_why_not_and_a_note(ilo):
+    urls = ilo["source_url"].dropna()
+    assert urls.str.match(r"^https?://\S+$").all()
+    # An empty source_url (no original page could be opened) must be explained in the note.
+    for note in ilo.loc[ilo["source_url"].isna(), "note"]:
+        assert "source_url is empty" in note
     assert ilo["note"].notna().all() and ilo["monitoring_scope"].notna().all()
 
 
