@@ -99,9 +99,10 @@
           resolve(window.Plotly);
           return;
         }
-        var afterPaint = window.requestAnimationFrame || function (fn) { setTimeout(fn, 0); };
-        afterPaint(function () {
-          setTimeout(function () {
+        // Running plotly.js takes the page's main thread for a while: fetch it once
+        // the page has settled (see settled()), so the stills are painted first.
+        settled().then(function () {
+          (function () {
             var tag = document.createElement("script");
             tag.src = base + plotlyFile;
             tag.async = true;
@@ -118,7 +119,7 @@
               reject(new Error("could not load " + base + plotlyFile));
             };
             document.head.appendChild(tag);
-          }, 0);
+          })();
         });
       });
       plotlyLoading.catch(function (err) {
@@ -126,6 +127,66 @@
       });
     }
     return plotlyLoading;
+  }
+
+  // A promise that the page has settled enough to run plotly.js: a figure is in the
+  // viewport and its still has been painted (the reader is looking at it), or the page
+  // has loaded and the browser is idle, whichever comes first.
+  var settling = null;
+  function settled() {
+    if (!settling) {
+      settling = new Promise(function (resolve) {
+        function idleThen() {
+          whenIdleNow(resolve);
+        }
+        if (document.readyState === "complete") {
+          idleThen();
+        } else {
+          window.addEventListener("load", idleThen);
+        }
+        if ("IntersectionObserver" in window) {
+          var seen = new IntersectionObserver(function (entries) {
+            if (entries.some(function (entry) { return entry.isIntersecting; })) {
+              seen.disconnect();
+              stillsShown().then(resolve);
+            }
+          });
+          targets().forEach(function (target) {
+            seen.observe(target);
+          });
+        }
+      });
+    }
+    return settling;
+  }
+
+  // A promise that the still images of the figures waiting to be drawn are decoded and
+  // have had a frame to be painted in (at most one second: a still that does not load
+  // must not keep the live figure away).
+  function stillsShown() {
+    var waits = queue.map(function (target) {
+      var img = target.querySelector("img.cs-plotly-still");
+      return img && img.decode ? img.decode().catch(function () {}) : null;
+    }).filter(Boolean);
+    var decoded = Promise.all(waits);
+    var capped = new Promise(function (resolve) {
+      setTimeout(resolve, 1000);
+    });
+    return Promise.race([decoded, capped]).then(function () {
+      return new Promise(function (resolve) {
+        (window.requestAnimationFrame || setTimeout)(function () {
+          setTimeout(resolve, 0);
+        });
+      });
+    });
+  }
+
+  function whenIdleNow(fn) {
+    if (window.requestIdleCallback) {
+      window.requestIdleCallback(fn, { timeout: 500 });
+    } else {
+      setTimeout(fn, 50);
+    }
   }
 
   // Draw the first queued figure now and the others one per task, so the browser
