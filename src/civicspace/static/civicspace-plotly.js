@@ -102,24 +102,22 @@
         // Running plotly.js takes the page's main thread for a while: fetch it once
         // the page has settled (see settled()), so the stills are painted first.
         settled().then(function () {
-          (function () {
-            var tag = document.createElement("script");
-            tag.src = base + plotlyFile;
-            tag.async = true;
-            tag.onload = function () {
-              if (!window.Plotly) {
-                reject(new Error(plotlyFile + " did not define Plotly"));
-                return;
-              }
-              window.Plotly.setPlotConfig({ topojsonURL: base + "topojson/" });
-              whenIdle(preloadTopojson);
-              resolve(window.Plotly);
-            };
-            tag.onerror = function () {
-              reject(new Error("could not load " + base + plotlyFile));
-            };
-            document.head.appendChild(tag);
-          })();
+          var tag = document.createElement("script");
+          tag.src = base + plotlyFile;
+          tag.async = true;
+          tag.onload = function () {
+            if (!window.Plotly) {
+              reject(new Error(plotlyFile + " did not define Plotly"));
+              return;
+            }
+            window.Plotly.setPlotConfig({ topojsonURL: base + "topojson/" });
+            whenIdle(preloadTopojson);
+            resolve(window.Plotly);
+          };
+          tag.onerror = function () {
+            reject(new Error("could not load " + base + plotlyFile));
+          };
+          document.head.appendChild(tag);
         });
       });
       plotlyLoading.catch(function (err) {
