@@ -40,7 +40,7 @@ sys.path.insert(0, str(Path(__file__).parent))
 from conftest import chapter_docs  # noqa: E402
 
 #: The browser session's tests (the set-up checks at the end of this section are fast).
-#: The first one runs the whole session (about 10 minutes on two busy cores): more than
+#: The first one runs the whole session (about 6 minutes, more on a busy machine): more than
 #: the suite's default timeout is allowed.
 browser_test = [pytest.mark.slow, pytest.mark.xdist_group("jupyterlab"), pytest.mark.timeout(3000)]
 
