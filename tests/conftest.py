@@ -57,6 +57,19 @@ def root() -> Path:
 
 
 @pytest.fixture(scope="session")
+def release_cache() -> Path:
+    """The ``--cache`` folder of the student-edition and student-wheel commands in the tests
+    (edition, wheel, Binder): nbgrader's student versions are made once for all three, by
+    whichever build comes first, and kept between runs like the book's execution cache. The
+    commands key it by the nbgrader configuration and each assignment's source; the folder
+    adds nbgrader's version. ``release.release`` locks each assignment, so builds on two
+    pytest-xdist workers may share it."""
+    from importlib.metadata import version
+
+    return ROOT / "_build" / "test-release-cache" / f"nbgrader-{version('nbgrader')}"
+
+
+@pytest.fixture(scope="session")
 def built_book() -> subprocess.CompletedProcess:
     """Build the book once (as `make book` does): warnings are errors, the execution cache is used."""
     cmd = [str(BIN / "jupyter-book"), "build", str(ROOT), "--warningiserror", "--keep-going"]

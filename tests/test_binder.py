@@ -31,10 +31,10 @@ def run(cmd, cwd, env=None, timeout=1200):
 
 
 @pytest.fixture(scope="module")
-def binder_image(tmp_path_factory):
+def binder_image(tmp_path_factory, release_cache):
     work = tmp_path_factory.mktemp("binder")
     published = work / "student-edition"
-    run([str(BIN / "civicspace"), "student-edition", str(published)], SOURCE, env_with_bin())
+    run([str(BIN / "civicspace"), "student-edition", str(published), "--cache", str(release_cache)], SOURCE, env_with_bin())
     # What Binder clones: the committed tree of the published student edition.
     repo = work / "repo"
     run(["git", "clone", "--quiet", str(published), str(repo)], work)

@@ -40,7 +40,7 @@ sys.path.insert(0, str(Path(__file__).parent))
 from conftest import chapter_docs  # noqa: E402
 
 #: The browser session's tests (the set-up checks at the end of this section are fast).
-#: The first one runs the whole session (about 10 minutes on two busy cores): more than
+#: The first one runs the whole session (about 6 minutes, more on a busy machine): more than
 #: the suite's default timeout is allowed.
 browser_test = [pytest.mark.slow, pytest.mark.xdist_group("jupyterlab"), pytest.mark.timeout(3000)]
 
@@ -403,6 +403,12 @@ def _kernels_idle() -> bool:
     return bool(sessions) and all(s["kernel"]["execution_state"] == "idle" for s in sessions)
 
 
+def _kernel_activity() -> tuple[tuple[str, str], ...]:
+    """(last activity, execution state) of each session's kernel. The server stamps
+    ``last_activity`` on every message the kernel publishes, a widget callback's included."""
+    return tuple((s["kernel"].get("last_activity") or "", s["kernel"]["execution_state"]) for s in _api("/api/sessions") or [])
+
+
 def _shutdown_sessions() -> None:
     for s in _api("/api/sessions") or []:
         _api(f"/api/sessions/{s['id']}", method="DELETE")
@@ -578,6 +584,38 @@ def _change(page, control, kind: str, attempt: int) -> bool:
     return False
 
 
+#: Seconds the kernel must stay idle, with the widget unchanged, after it handled a change
+#: before that change counts as one that does not change the widget.
+QUIET = 10
+
+
+def _responded(root, before: str, activity, timeout: float = 60) -> bool:
+    """Whether the widget changed after a change to one of its controls (``before``: its
+    signature, ``activity``: :func:`_kernel_activity`, both taken before the change).
+
+    True as soon as the signature differs. False once the kernel has handled the change and
+    the widget still shows the same: the kernel was active since, is idle, and neither it nor
+    the widget changed for :data:`QUIET` seconds (the kernel sends the new figure before it
+    goes idle). Otherwise up to ``timeout`` (the kernel reruns a model for each change, on a
+    busy machine), as when the change sent nothing to the kernel.
+    """
+    deadline = time.monotonic() + timeout
+    quiet_since, last = None, None
+    while time.monotonic() < deadline:
+        if root.evaluate(JS_SIGNATURE) != before:
+            return True
+        now = _kernel_activity()
+        if now and now != activity and all(state == "idle" for _, state in now) and now == last:
+            quiet_since = quiet_since or time.monotonic()
+            if time.monotonic() - quiet_since >= QUIET:
+                return False
+        else:
+            quiet_since = None
+        last = now
+        time.sleep(0.3)
+    return root.evaluate(JS_SIGNATURE) != before
+
+
 def _settle(page, root, timeout: float = 10) -> str:
     """The widget's signature once it stops changing."""
     last, stable = None, 0
@@ -600,10 +638,12 @@ def _exercise_widget(page, root, index: int, stem: str) -> dict:
         control = root.locator(f"[data-cs-control='{j}']")
         control.scroll_into_view_if_needed()
         changed, tried = False, 0
-        while not changed and _change(page, control, info["kind"], tried):
+        while not changed:
+            activity = _kernel_activity()
+            if not _change(page, control, info["kind"], tried):
+                break
             tried += 1
-            # Up to a minute: the kernel reruns a model for each change, on a busy machine.
-            changed = bool(_wait(lambda before=before: root.evaluate(JS_SIGNATURE) != before, 60, step=0.3))
+            changed = _responded(root, before, activity)
             before = _settle(page, root)
         results.append({**info, "changed": changed, "attempts": tried})
     _wait(lambda: all(f["drawn"] for f in root.evaluate(JS_FIGURES)), 20)

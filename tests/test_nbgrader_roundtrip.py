@@ -112,8 +112,24 @@ def graded(request, tmp_path_factory):
     shutil.copyfile(course / "nbgrader_config.py", piped / "nbgrader_config.py")
     shutil.copytree(course / "submitted", piped / "submitted")
     shutil.copytree(work / "exercises", piped.parent / "exercises")
-    nbgrader(course, "autograde", assignment, "--force")
-    pipeline.grade(assignment, piped, workers=2, limits=sandbox.Limits(cell_timeout=60), use_sandbox=True, progress=False)
+    # Stock nbgrader and the pipeline grade their own copies at the same time (each mostly
+    # waits on kernels starting); both must finish, and nbgrader without an error.
+    stock_log = work / "stock-autograde.log"
+    with open(stock_log, "w", encoding="utf-8") as log:
+        stock = subprocess.Popen(
+            [str(BIN / "nbgrader"), "autograde", assignment, "--force"],
+            cwd=course,
+            env=env_with_bin(),
+            stdout=log,
+            stderr=subprocess.STDOUT,
+        )
+        try:
+            pipeline.grade(assignment, piped, workers=2, limits=sandbox.Limits(cell_timeout=60), use_sandbox=True, progress=False)
+        finally:
+            stock.wait(timeout=600)
+    assert stock.returncode == 0, (
+        f"nbgrader autograde {assignment} --force failed:\n{stock_log.read_text(errors='replace')[-6000:]}"
+    )
 
     from nbgrader.api import Gradebook
 

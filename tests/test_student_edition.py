@@ -48,10 +48,10 @@ def secrets():
 
 
 @pytest.fixture(scope="module")
-def built(tmp_path_factory):
+def built(tmp_path_factory, release_cache):
     """The edition built twice: a first build, a later commit that changes it, and a rebuild on top."""
     work = tmp_path_factory.mktemp("edition")
-    out, cache = work / "student", work / "release-cache"
+    out, cache = work / "student", release_cache
     first_log = build_edition(out, "--cache", str(cache)).stdout
     first = git(out, "rev-parse", "HEAD")
     # As if the published edition had differed from what the course makes now.

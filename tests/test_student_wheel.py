@@ -49,9 +49,9 @@ EXERCISE_0 = "ch00_jupyter_pandas"
 
 
 @pytest.fixture(scope="module")
-def wheel(tmp_path_factory) -> Path:
+def wheel(tmp_path_factory, release_cache) -> Path:
     work = tmp_path_factory.mktemp("student-wheel")
-    cmd = [str(BIN / "civicspace"), "student-wheel", str(work / "dist"), "--cache", str(work / "release-cache")]
+    cmd = [str(BIN / "civicspace"), "student-wheel", str(work / "dist"), "--cache", str(release_cache)]
     res = subprocess.run(cmd, cwd=ROOT, env=env_with_bin(), capture_output=True, text=True, timeout=1800)
     assert res.returncode == 0, f"{' '.join(cmd)} failed:\n{res.stdout[-3000:]}\n{res.stderr[-5000:]}"
     built = work / "dist" / studentkit.wheel_name(VERSION)

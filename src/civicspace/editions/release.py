@@ -8,6 +8,7 @@ tests. nbgrader runs in a scratch course folder, so nothing here touches
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import os
 import shutil
@@ -50,8 +51,34 @@ def release(assignment: str, out_dir: Path, root: Path | None = None) -> Path:
     target = Path(out_dir) / assignment
     stamp = Path(out_dir) / f".{assignment}.source-sha256"
     fingerprint = _source_hash(source)
-    if target.is_dir() and stamp.exists() and stamp.read_text().strip() == fingerprint:
-        return target
+    Path(out_dir).mkdir(parents=True, exist_ok=True)
+    with _locked(Path(out_dir) / f".{assignment}.lock"):
+        if target.is_dir() and stamp.exists() and stamp.read_text().strip() == fingerprint:
+            return target
+        _generate(assignment, source, target, root)
+        stamp.write_text(fingerprint + "\n")
+    return target
+
+
+@contextlib.contextmanager
+def _locked(path: Path):
+    """Hold an exclusive lock on ``path`` (where fcntl exists): two builds sharing a folder of
+    student versions (the tests' edition, wheel and Binder builds) release each assignment once."""
+    try:
+        import fcntl
+    except ImportError:  # Windows: no lock
+        yield
+        return
+    with open(path, "a") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+def _generate(assignment: str, source: Path, target: Path, root: Path) -> None:
+    """nbgrader generate_assignment in a scratch course; its student version copied to ``target``."""
     with tempfile.TemporaryDirectory(prefix="civicspace-release-") as tmp:
         course = Path(tmp) / "autograder"
         course.mkdir()
@@ -69,8 +96,6 @@ def release(assignment: str, out_dir: Path, root: Path | None = None) -> Path:
         if target.exists():
             shutil.rmtree(target)
         shutil.copytree(course / "release" / assignment, target)
-    stamp.write_text(fingerprint + "\n")
-    return target
 
 
 def release_all(out_dir: Path, root: Path | None = None) -> list[Path]:
