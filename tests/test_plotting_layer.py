@@ -83,3 +83,15 @@ def test_note_sits_at_the_top_left_of_the_plot_area_and_takes_overrides():
     assert (above["yanchor"], above["align"], above["font"]["size"]) == ("bottom", "left", 12)
     fig = go.Figure(layout={"annotations": [key, above]})  # plotly accepts both
     assert fig.layout.annotations[1].font.color == "#444444" and fig.layout.annotations[0].showarrow is False
+
+
+def test_control_slider_reports_only_on_release_and_passes_options_through():
+    import ipywidgets as widgets
+
+    s = plotting.control_slider(widgets.FloatSlider, 1.5, 0.5, 4.0, 0.25, "Threshold", readout_format=".2f")
+    assert isinstance(s, widgets.FloatSlider)
+    assert (s.value, s.min, s.max, s.step, s.description) == (1.5, 0.5, 4.0, 0.25, "Threshold")
+    assert s.continuous_update is False and s.readout_format == ".2f"
+    n = plotting.control_slider(widgets.IntSlider, 3, 2, 26, 1, "Baseline weeks", layout=widgets.Layout(width="420px"))
+    assert isinstance(n, widgets.IntSlider) and (n.value, n.max) == (3, 26) and n.layout.width == "420px"
+    assert n.continuous_update is False

@@ -262,6 +262,13 @@ def wrap(text: str, width: int, escape: bool = False, break_long_words: bool = T
     return "<br>".join(html.escape(line, quote=False) if escape else line for line in lines)
 
 
+def control_slider(kind: type, value, lo, hi, step, label: str, **extra) -> widgets.Widget:
+    """A slider of a live widget (``kind``: ``widgets.IntSlider`` or ``widgets.FloatSlider``)
+    that reports its value once, when the reader lets go, so the figure redraws once per
+    change; ``extra`` (layout, style, readout_format ...) passes through."""
+    return kind(value=value, min=lo, max=hi, step=step, description=label, continuous_update=False, **extra)
+
+
 class LiveFigure(widgets.VBox):
     """Controls above an output area that shows :meth:`figure` and redraws on every change.
 

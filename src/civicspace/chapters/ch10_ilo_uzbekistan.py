@@ -27,7 +27,7 @@ import pandas as pd
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
-from civicspace.plotting import OKABE_ITO, LiveFigure, base_layout, dropdown, note, wrap
+from civicspace.plotting import OKABE_ITO, LiveFigure, base_layout, control_slider, dropdown, note, wrap
 
 # --------------------------------------------------------------------------- the ILO series
 
@@ -629,16 +629,8 @@ class TrustSimulator(LiveFigure):
         lay = widgets.Layout(width="440px")
 
         def fslider(name, label, lo, hi, step):
-            return widgets.FloatSlider(
-                value=values[name],
-                min=lo,
-                max=hi,
-                step=step,
-                description=label,
-                continuous_update=False,
-                style=style,
-                layout=lay,
-                readout_format=".2f",
+            return control_slider(
+                widgets.FloatSlider, values[name], lo, hi, step, label, style=style, layout=lay, readout_format=".2f"
             )
 
         self.controls = {
@@ -648,16 +640,7 @@ class TrustSimulator(LiveFigure):
             "reform_cost": fslider("reform_cost", "Cost of reform (government)", 0.1, 2.0, 0.1),
             "learning_rate": fslider("learning_rate", "Learning rate", 0.05, 1.0, 0.05),
             "initial_trust": fslider("initial_trust", "Initial trust", 0.0, 1.0, 0.05),
-            "rounds": widgets.IntSlider(
-                value=values["rounds"],
-                min=5,
-                max=50,
-                step=1,
-                description="Rounds",
-                continuous_update=False,
-                style=style,
-                layout=lay,
-            ),
+            "rounds": control_slider(widgets.IntSlider, values["rounds"], 5, 50, 1, "Rounds", style=style, layout=lay),
         }
         self.summary = widgets.HTML()
         self.current_table: pd.DataFrame | None = None

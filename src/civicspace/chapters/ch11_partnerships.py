@@ -30,7 +30,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from civicspace.data import require_columns
-from civicspace.plotting import OKABE_ITO, TEMPLATE_NAME, LiveFigure, dropdown
+from civicspace.plotting import OKABE_ITO, TEMPLATE_NAME, LiveFigure, control_slider, dropdown
 
 #: The incident types of the simulated data, in the order menus show them.
 INCIDENT_TYPES = [
@@ -627,16 +627,7 @@ class RedFlagDetector(LiveFigure):
         )
 
         def slider(kind, value, lo, hi, step, label):
-            return kind(
-                value=value,
-                min=lo,
-                max=hi,
-                step=step,
-                description=label,
-                continuous_update=False,
-                layout=widgets.Layout(width="420px"),
-                style=style,
-            )
+            return control_slider(kind, value, lo, hi, step, label, layout=widgets.Layout(width="420px"), style=style)
 
         self.threshold = slider(widgets.FloatSlider, threshold, 0.5, 4.0, 0.25, "Threshold")
         self.window = slider(widgets.IntSlider, window, 2, 26, 1, "Baseline weeks")
