@@ -121,7 +121,7 @@ def test_kaleido_draws_real_stills_offline_with_the_site_s_plotly_js(tmp_path, b
         bar = go.Figure(go.Bar(x=["Zebras", "Lions"], y=[17, 4]), layout={"title": {"text": "Seventeen zebras"}})
         spec = json.loads(plotting.figure_html(bar).split('class="cs-plotly-data">')[1].split("</script>")[0])
         raw = renderer(spec, "svg", stills.WIDTH, 300, 1)
-        still = stills.draw(json.dumps(spec), 300, renderer, renderer.identity(), tmp_path)
+        still = stills.draw(json.dumps(spec), 300, renderer, renderer.identity, tmp_path)
         world = go.Figure(go.Choropleth(locations=["FRA", "BRA", "IND", "AUS"], z=[1, 2, 3, 4]))
         map_spec = world.to_plotly_json()
         webp = renderer(map_spec, "webp", stills.WIDTH, 400, 1)

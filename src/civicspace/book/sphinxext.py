@@ -525,13 +525,14 @@ def _add_scripts(app: Sphinx, pagename: str, templatename: str, context: dict, d
         context["body"] = _accessible_citations(context["body"])
     if MARKER in context.get("body", ""):
         # Each figure shows first as a still image drawn at build time (stills.py).
+        renderer = _renderer(app)
         context["body"] = stills.add_stills(
             context["body"],
             pagename,
             "../" * pagename.count("/"),
             Path(app.outdir),
-            _renderer(app),
-            _renderer(app).identity(),
+            renderer,
+            renderer.identity,
             Path(app.outdir).parent / ".figure-stills",
         )
         # Added during html-page-context, a script goes into this page only: the loader,
@@ -613,13 +614,7 @@ def setup(app: Sphinx) -> dict:
     plotly_js_path()
     partial_bundles()
     topojson_path()
-    try:
-        import kaleido  # noqa: F401  (draws the figures' still images)
-    except ImportError:
-        raise stills.StillError(
-            "kaleido is not installed: the book's still images of its figures need it "
-            "(binder/requirements-book.txt; `make env` installs it)"
-        ) from None
+    stills.plotly_scope_class()  # kaleido, which draws the figures' still images
     # Branch of the student edition that hub links pull (empty: repository.branch).
     app.add_config_value("civicspace_jupyterhub_branch", "", "html")
     # True: exercises/ holds the student versions already (as in the student edition).

@@ -18,6 +18,7 @@ draws only figures that changed.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import html
 import json
@@ -62,6 +63,19 @@ class Still:
 Renderer = Callable[[dict, str, int, int, float], bytes]
 
 
+def plotly_scope_class() -> type:
+    """kaleido's PlotlyScope; a clear error when kaleido is not installed (the book's
+    Sphinx extension calls this at start-up, so a build stops before its first page)."""
+    try:
+        from kaleido.scopes.plotly import PlotlyScope
+    except ImportError:
+        raise StillError(
+            "kaleido is not installed: the book's still images of its figures need it "
+            "(binder/requirements-book.txt; `make env` installs it)"
+        ) from None
+    return PlotlyScope
+
+
 class KaleidoRenderer:
     """Draws figures with kaleido's headless Chromium and the site's own plotly.js."""
 
@@ -70,8 +84,10 @@ class KaleidoRenderer:
         self.topojson_dir = Path(topojson_dir)
         self._scope = None
 
+    @functools.cached_property
     def identity(self) -> str:
-        """What, besides the figure, decides the pixels: kaleido's and plotly.js's versions."""
+        """What, besides the figure, decides the pixels: kaleido's and plotly.js's versions
+        (worked out once per build: it hashes the 4.8 MB plotly.js)."""
         import kaleido
 
         digest = hashlib.sha256(self.plotly_js.read_bytes()).hexdigest()[:16]
@@ -79,16 +95,9 @@ class KaleidoRenderer:
 
     def __call__(self, spec: dict, fmt: str, width: int, height: int, scale: float) -> bytes:
         if self._scope is None:
-            try:
-                from kaleido.scopes.plotly import PlotlyScope
-            except ImportError:
-                raise StillError(
-                    "kaleido is not installed: the book's still images need it "
-                    "(binder/requirements-book.txt; `make env` installs it)"
-                ) from None
             # plotly.js and the world topology from local files: kaleido would otherwise
             # fetch both from plotly's CDN.
-            self._scope = PlotlyScope(
+            self._scope = plotly_scope_class()(
                 plotlyjs=str(self.plotly_js), mathjax=False, topojson=self.topojson_dir.resolve().as_uri() + "/"
             )
         return self._scope.transform(spec, format=fmt, width=width, height=height, scale=scale)

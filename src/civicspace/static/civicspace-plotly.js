@@ -111,7 +111,7 @@
               return;
             }
             window.Plotly.setPlotConfig({ topojsonURL: base + "topojson/" });
-            whenIdle(preloadTopojson);
+            whenIdle(preloadTopojson, 3000, 200);
             resolve(window.Plotly);
           };
           tag.onerror = function () {
@@ -134,14 +134,7 @@
   function settled() {
     if (!settling) {
       settling = new Promise(function (resolve) {
-        function idleThen() {
-          whenIdleNow(resolve);
-        }
-        if (document.readyState === "complete") {
-          idleThen();
-        } else {
-          window.addEventListener("load", idleThen);
-        }
+        whenIdle(resolve, 500, 50);
         if ("IntersectionObserver" in window) {
           var seen = new IntersectionObserver(function (entries) {
             if (entries.some(function (entry) { return entry.isIntersecting; })) {
@@ -177,14 +170,6 @@
         });
       });
     });
-  }
-
-  function whenIdleNow(fn) {
-    if (window.requestIdleCallback) {
-      window.requestIdleCallback(fn, { timeout: 500 });
-    } else {
-      setTimeout(fn, 50);
-    }
   }
 
   // Draw the first queued figure now and the others one per task, so the browser
@@ -262,9 +247,11 @@
     });
   }
 
-  function whenIdle(fn) {
+  // Run fn once the page has loaded and the browser is idle: within `timeout` ms of the
+  // load, or `fallback` ms after it where the browser has no requestIdleCallback.
+  function whenIdle(fn, timeout, fallback) {
     var later = function () {
-      return window.requestIdleCallback ? window.requestIdleCallback(fn, { timeout: 3000 }) : setTimeout(fn, 200);
+      return window.requestIdleCallback ? window.requestIdleCallback(fn, { timeout: timeout }) : setTimeout(fn, fallback);
     };
     if (document.readyState === "complete") {
       later();
